@@ -54,24 +54,24 @@ typedef enum
   CARD_PIN_OP_CHANGE, /* old PIN, then the new PIN twice (MODIFY, bConfirmPIN = 3) */
 } CardPinOp;
 
-/* One PIN-pad entry.  The command APDU is a short case-3 APDU
- * CLA INS P1 P2 Lc data whose data field holds PIN blocks already filled with the
- * pad byte; the reader writes the digits typed into them and sends it.
- * PIN format (docs/card-protocol.md): ASCII digits, left-justified, each PIN block
- * @block_len bytes padded with @pad (bmFormatString 0x82 with the offset in the
- * block, bmPINBlockString = block_len, no length field). */
+/* One PIN-pad entry.  The command APDU is a complete command APDU (short or
+ * extended) whose data field holds placeholder PIN blocks at the offsets; the reader
+ * writes the PINs typed into them and sends it.  PIN block format (as the virtual deck,
+ * applets/include/opentke-vdeck.h): ISO 9564-1 format 2, 8 bytes, 0x2L then the digits
+ * in BCD padded with 0xF (part 10: bmFormatString 0x89, bmPINBlockString 0x47,
+ * bmPINLengthFormat 0x04, wPINMaxExtraDigit min<<8|max, bEntryValidationCondition 0x02).
+ * Offsets count from the first byte of the command data (part-10 bInsertionOffset). */
 typedef struct
 {
   CardPinOp op;
-  const guint8 *apdu; /* template, 5 + Lc bytes */
+  const guint8 *apdu; /* template */
   gsize apdu_len;
-  guint8 offset_old; /* VERIFY: the PIN block; CHANGE: the old PIN block (offset in data) */
-  guint8 offset_new; /* MODIFY/CHANGE: the new PIN block (offset in data) */
-  guint8 block_len;  /* bytes of each PIN block */
-  guint8 pad;        /* pad byte of a PIN block */
-  guint8 min_len;    /* digits */
-  guint8 max_len;    /* digits */
-  guint timeout_s;   /* bTimerOut */
+  guint16 offset_old; /* CHANGE only: the old PIN block */
+  guint16 offset_new; /* VERIFY: the PIN block; MODIFY/CHANGE: the new PIN block */
+  guint8 block_len;   /* 8 */
+  guint8 min_len;     /* digits */
+  guint8 max_len;     /* digits */
+  guint8 timeout_s;   /* bTimerOut */
 } CardPinEntry;
 
 typedef struct
