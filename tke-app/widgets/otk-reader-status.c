@@ -1,0 +1,117 @@
+/* otk-reader-status.c: the status area for reader 1 and reader 2 (present, PIN pad, card
+ * present, card type).  It only shows what it is given: the apps probe the readers on their
+ * card queue and pass the result here. */
+#include "otk-widgets.h"
+
+#include <glib/gi18n-lib.h>
+
+/* The four columns after "Reader N", in template order. */
+enum
+{
+  COLUMN_NAME,
+  COLUMN_PIN_PAD,
+  COLUMN_CARD,
+  COLUMN_CARD_TYPE,
+  N_COLUMNS
+};
+
+struct _OtkReaderStatus
+{
+  GtkBox parent_instance;
+
+  GtkLabel *labels[2][N_COLUMNS]; /* [reader - 1][column] */
+};
+
+G_DEFINE_TYPE (OtkReaderStatus, otk_reader_status, GTK_TYPE_BOX)
+
+/* Template ids are reader1_name ... reader2_card_type. */
+static const char *const column_ids[N_COLUMNS] = { "name", "pin_pad", "card", "card_type" };
+
+static void
+otk_reader_status_class_init (OtkReaderStatusClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/opentke/widgets/otk-reader-status.ui");
+  for (int reader = 0; reader < 2; reader++)
+    for (int column = 0; column < N_COLUMNS; column++)
+      {
+        g_autofree char *id = g_strdup_printf ("reader%d_%s", reader + 1, column_ids[column]);
+
+        gtk_widget_class_bind_template_child_full (
+            widget_class, id, FALSE,
+            G_STRUCT_OFFSET (OtkReaderStatus, labels)
+                + (gssize)((reader * N_COLUMNS + column) * sizeof (GtkLabel *)));
+      }
+}
+
+/* Fixed accessible names, so a test reads "Reader 2 card" whatever it shows. */
+static char *
+column_accessible_name (int reader, int column)
+{
+  switch (column)
+    {
+      case COLUMN_NAME:
+        return g_strdup_printf (_ ("Reader %d name"), reader);
+      case COLUMN_PIN_PAD:
+        return g_strdup_printf (_ ("Reader %d PIN pad"), reader);
+      case COLUMN_CARD:
+        return g_strdup_printf (_ ("Reader %d card"), reader);
+      default:
+        return g_strdup_printf (_ ("Reader %d card type"), reader);
+    }
+}
+
+static void
+otk_reader_status_init (OtkReaderStatus *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  for (int reader = 1; reader <= 2; reader++)
+    {
+      for (int column = 0; column < N_COLUMNS; column++)
+        {
+          g_autofree char *name = column_accessible_name (reader, column);
+
+          otk_widget_set_accessible_name (GTK_WIDGET (self->labels[reader - 1][column]), name);
+        }
+      otk_reader_status_set (self, reader, NULL);
+    }
+}
+
+OtkReaderStatus *
+otk_reader_status_new (void)
+{
+  otk_widgets_init ();
+  return g_object_new (OTK_TYPE_READER_STATUS, NULL);
+}
+
+void
+otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *info)
+{
+  GtkLabel **labels;
+
+  g_return_if_fail (OTK_IS_READER_STATUS (self));
+  g_return_if_fail (reader == 1 || reader == 2);
+
+  labels = self->labels[reader - 1];
+  if (info == NULL)
+    {
+      for (int column = 0; column < N_COLUMNS; column++)
+        gtk_label_set_text (labels[column], column == COLUMN_NAME ? _ ("Not checked yet") : "");
+      return;
+    }
+  if (!info->found)
+    {
+      gtk_label_set_text (labels[COLUMN_NAME], _ ("No reader"));
+      for (int column = COLUMN_PIN_PAD; column < N_COLUMNS; column++)
+        gtk_label_set_text (labels[column], "");
+      return;
+    }
+  gtk_label_set_text (labels[COLUMN_NAME], info->name != NULL ? info->name : "");
+  gtk_label_set_text (labels[COLUMN_PIN_PAD], info->pin_pad ? _ ("PIN pad") : _ ("No PIN pad"));
+  gtk_label_set_text (labels[COLUMN_CARD],
+                      info->card_present ? _ ("Card inserted") : _ ("No smart card inserted"));
+  gtk_label_set_text (labels[COLUMN_CARD_TYPE],
+                      info->card_present && info->card_type != NULL ? info->card_type : "");
+}

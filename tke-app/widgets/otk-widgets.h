@@ -1,0 +1,88 @@
+/* otk-widgets.h: the one public header of the GTK widgets shared by tke and scup.
+ *
+ *   OtkDeckWindow      the "Virtual card deck" window (a test device): the deck's cards,
+ *                      new card, insert into / remove from reader 1 and 2, an on-screen
+ *                      PIN pad per reader that types into the reader's virtual PIN-pad queue;
+ *   OtkReaderStatus    reader 1 and reader 2: present, PIN pad, card present, card type;
+ *   OtkPinPadDialog    "Enter the PIN on the PIN pad of reader N", with the time left and
+ *                      a Cancel button;
+ *   otk_card_queue_*   runs card calls one after another on one worker thread, never on
+ *                      the GTK main thread.
+ *
+ * Every string is translatable (gettext domain "opentke") and every control has an
+ * accessible name, so the GUI tests find it by role and name.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Registers the widgets' GResource; call once before creating any widget. */
+void otk_widgets_init (void);
+
+/* ---- card queue --------------------------------------------------------------------- */
+
+/* A worker thread that runs GTasks one after another (a CardContext is used by one
+ * thread at a time).  The task's callback runs on the thread default main context of
+ * whoever created the task, as with g_task_run_in_thread(). */
+typedef struct _OtkCardQueue OtkCardQueue;
+OtkCardQueue *otk_card_queue_new (void);
+/* Waits for the queued tasks to finish, then frees the queue. */
+void otk_card_queue_free (OtkCardQueue *queue);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OtkCardQueue, otk_card_queue_free)
+void otk_card_queue_run (OtkCardQueue *queue, GTask *task, GTaskThreadFunc func);
+
+/* ---- virtual card deck window ------------------------------------------------------- */
+
+#define OTK_TYPE_DECK_WINDOW (otk_deck_window_get_type ())
+G_DECLARE_FINAL_TYPE (OtkDeckWindow, otk_deck_window, OTK, DECK_WINDOW, GtkApplicationWindow)
+
+/* @deck_dir: the deck folder, or NULL for the default ($OPENTKE_DECK, else
+ * $XDG_DATA_HOME/opentke/deck). */
+OtkDeckWindow *otk_deck_window_new (GtkApplication *app, const char *deck_dir);
+const char *otk_deck_window_get_deck_dir (OtkDeckWindow *self);
+/* Re-reads the deck now (it is also re-read every second). */
+void otk_deck_window_refresh (OtkDeckWindow *self);
+
+#define OTK_TYPE_DECK_READER_PANEL (otk_deck_reader_panel_get_type ())
+G_DECLARE_FINAL_TYPE (OtkDeckReaderPanel, otk_deck_reader_panel, OTK, DECK_READER_PANEL, GtkBox)
+
+/* ---- reader status ------------------------------------------------------------------ */
+
+/* What the status area shows for one reader. */
+typedef struct
+{
+  gboolean found;   /* the reader is attached */
+  char *name;       /* reader name, or NULL */
+  gboolean pin_pad; /* the reader has a PIN pad */
+  gboolean card_present;
+  char *card_type; /* "CA smart card", "EP11 smart card", "Blank card", ... or NULL */
+} OtkReaderInfo;
+void otk_reader_info_clear (OtkReaderInfo *info);
+
+#define OTK_TYPE_READER_STATUS (otk_reader_status_get_type ())
+G_DECLARE_FINAL_TYPE (OtkReaderStatus, otk_reader_status, OTK, READER_STATUS, GtkBox)
+
+OtkReaderStatus *otk_reader_status_new (void);
+/* @reader: 1 or 2; @info NULL shows "not checked yet". */
+void otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *info);
+
+/* ---- PIN pad prompt ----------------------------------------------------------------- */
+
+#define OTK_TYPE_PIN_PAD_DIALOG (otk_pin_pad_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (OtkPinPadDialog, otk_pin_pad_dialog, OTK, PIN_PAD_DIALOG, GtkDialog)
+
+/* A non-modal-to-the-worker prompt: it says which reader and which PIN, counts the
+ * @timeout_s seconds down, and cancels @cancellable (if any) when the user presses
+ * Cancel (the dialog then emits GTK_RESPONSE_CANCEL).  @what: "the PIN of the EP11
+ * smart card", "the new PIN, then the same PIN again", ... */
+OtkPinPadDialog *otk_pin_pad_dialog_new (GtkWindow *parent, int reader, const char *what,
+                                         guint timeout_s, GCancellable *cancellable);
+/* Starts the countdown again for the next entry on the same PIN pad. */
+void otk_pin_pad_dialog_restart (OtkPinPadDialog *self, const char *what, guint timeout_s);
+
+/* Sets the accessible name of @widget (for the tests and for screen readers). */
+void otk_widget_set_accessible_name (GtkWidget *widget, const char *name);
+
+G_END_DECLS
