@@ -1,0 +1,408 @@
+/* pcsc-part10.c: PC/SC part 10 structures, both directions (see the header). */
+#include "pcsc-part10.h"
+
+#include <string.h>
+
+/* CLA INS P1 P2: the shortest command APDU. */
+#define APDU_MIN_LEN 4u
+
+/* ISO 9564-1 format 2 in part-10 terms (see the header). */
+#define ISO9564_FORMAT_STRING   0x89u /* bytes, digits at byte 1 of the block, left, BCD */
+#define ISO9564_BLOCK_STRING    0x47u /* 4-bit length field, 7 bytes of digits */
+#define ISO9564_LENGTH_FORMAT   0x04u /* length at bit 4 of the block */
+#define ISO9564_MAX_DIGITS      14u
+#define ENTRY_VALIDATION_OK_KEY 0x02u
+
+static void
+put_le16 (uint8_t *p, uint16_t v)
+{
+  p[0] = (uint8_t)(v & 0xFF);
+  p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+put_le32 (uint8_t *p, uint32_t v)
+{
+  for (unsigned i = 0; i < 4; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint16_t
+get_le16 (const uint8_t *p)
+{
+  return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t
+get_le32 (const uint8_t *p)
+{
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+Part10Status
+part10_build_verify (const Part10PinEntry *e, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+  if (e->apdu_len > PART10_MAX_APDU_LEN)
+    return PART10_ERR_LENGTH;
+  if (out_cap < PART10_VERIFY_HEADER_LEN + e->apdu_len)
+    return PART10_ERR_BUFFER;
+  out[0] = e->timer_out;
+  out[1] = e->timer_out2;
+  out[2] = e->format_string;
+  out[3] = e->pin_block_string;
+  out[4] = e->pin_length_format;
+  put_le16 (out + 5, (uint16_t)(e->min_pin_len << 8 | e->max_pin_len));
+  out[7] = e->entry_validation;
+  out[8] = e->number_message;
+  put_le16 (out + 9, e->lang_id);
+  out[11] = e->msg_index[0];
+  memcpy (out + 12, e->teo_prologue, 3);
+  put_le32 (out + 15, (uint32_t)e->apdu_len);
+  memcpy (out + PART10_VERIFY_HEADER_LEN, e->apdu, e->apdu_len);
+  *out_len = PART10_VERIFY_HEADER_LEN + e->apdu_len;
+  return PART10_OK;
+}
+
+Part10Status
+part10_build_modify (const Part10PinEntry *e, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+  if (e->apdu_len > PART10_MAX_APDU_LEN)
+    return PART10_ERR_LENGTH;
+  if (out_cap < PART10_MODIFY_HEADER_LEN + e->apdu_len)
+    return PART10_ERR_BUFFER;
+  out[0] = e->timer_out;
+  out[1] = e->timer_out2;
+  out[2] = e->format_string;
+  out[3] = e->pin_block_string;
+  out[4] = e->pin_length_format;
+  out[5] = e->insertion_offset_old;
+  out[6] = e->insertion_offset_new;
+  put_le16 (out + 7, (uint16_t)(e->min_pin_len << 8 | e->max_pin_len));
+  out[9] = e->confirm_pin;
+  out[10] = e->entry_validation;
+  out[11] = e->number_message;
+  put_le16 (out + 12, e->lang_id);
+  memcpy (out + 14, e->msg_index, 3);
+  memcpy (out + 17, e->teo_prologue, 3);
+  put_le32 (out + 20, (uint32_t)e->apdu_len);
+  memcpy (out + PART10_MODIFY_HEADER_LEN, e->apdu, e->apdu_len);
+  *out_len = PART10_MODIFY_HEADER_LEN + e->apdu_len;
+  return PART10_OK;
+}
+
+/* Common tail of both parsers: abData must be exactly what is left. */
+static Part10Status
+finish_parse (const uint8_t *in, size_t in_len, size_t header_len, uint32_t data_len,
+              Part10PinEntry *e)
+{
+  if (data_len != in_len - header_len || data_len < APDU_MIN_LEN || data_len > PART10_MAX_APDU_LEN)
+    return PART10_ERR_LENGTH;
+  e->apdu = in + header_len;
+  e->apdu_len = data_len;
+  return PART10_OK;
+}
+
+Part10Status
+part10_parse_verify (const uint8_t *in, size_t in_len, Part10PinEntry *e)
+{
+  uint16_t extra;
+
+  memset (e, 0, sizeof *e);
+  if (in == NULL || in_len < PART10_VERIFY_HEADER_LEN)
+    return PART10_ERR_LENGTH;
+  e->timer_out = in[0];
+  e->timer_out2 = in[1];
+  e->format_string = in[2];
+  e->pin_block_string = in[3];
+  e->pin_length_format = in[4];
+  extra = get_le16 (in + 5);
+  e->min_pin_len = (uint8_t)(extra >> 8);
+  e->max_pin_len = (uint8_t)(extra & 0xFF);
+  e->entry_validation = in[7];
+  e->number_message = in[8];
+  e->lang_id = get_le16 (in + 9);
+  e->msg_index[0] = in[11];
+  memcpy (e->teo_prologue, in + 12, 3);
+  return finish_parse (in, in_len, PART10_VERIFY_HEADER_LEN, get_le32 (in + 15), e);
+}
+
+Part10Status
+part10_parse_modify (const uint8_t *in, size_t in_len, Part10PinEntry *e)
+{
+  uint16_t extra;
+
+  memset (e, 0, sizeof *e);
+  if (in == NULL || in_len < PART10_MODIFY_HEADER_LEN)
+    return PART10_ERR_LENGTH;
+  e->timer_out = in[0];
+  e->timer_out2 = in[1];
+  e->format_string = in[2];
+  e->pin_block_string = in[3];
+  e->pin_length_format = in[4];
+  e->insertion_offset_old = in[5];
+  e->insertion_offset_new = in[6];
+  extra = get_le16 (in + 7);
+  e->min_pin_len = (uint8_t)(extra >> 8);
+  e->max_pin_len = (uint8_t)(extra & 0xFF);
+  e->confirm_pin = in[9];
+  e->entry_validation = in[10];
+  e->number_message = in[11];
+  e->lang_id = get_le16 (in + 12);
+  memcpy (e->msg_index, in + 14, 3);
+  memcpy (e->teo_prologue, in + 17, 3);
+  return finish_parse (in, in_len, PART10_MODIFY_HEADER_LEN, get_le32 (in + 20), e);
+}
+
+Part10Status
+part10_build_iso9564 (const Part10Iso9564Entry *in, const uint8_t *apdu, size_t apdu_len,
+                      uint8_t *out, size_t out_cap, size_t *out_len)
+{
+  Part10PinEntry e = { 0 };
+
+  if (in->min_digits == 0 || in->min_digits > in->max_digits || in->max_digits > ISO9564_MAX_DIGITS)
+    return PART10_ERR_PARAMETER;
+  e.timer_out = in->timeout_s;
+  e.format_string = ISO9564_FORMAT_STRING;
+  e.pin_block_string = ISO9564_BLOCK_STRING;
+  e.pin_length_format = ISO9564_LENGTH_FORMAT;
+  e.min_pin_len = in->min_digits;
+  e.max_pin_len = in->max_digits;
+  e.entry_validation = ENTRY_VALIDATION_OK_KEY;
+  e.apdu = apdu;
+  e.apdu_len = apdu_len;
+  if (in->entries == 1)
+    {
+      /* bmFormatString's 4-bit position says where the digits are. */
+      if (in->offset_new > 14)
+        return PART10_ERR_PARAMETER;
+      e.format_string = (uint8_t)(ISO9564_FORMAT_STRING + 8 * in->offset_new);
+      return part10_build_verify (&e, out, out_cap, out_len);
+    }
+  if ((in->entries != 2 && in->entries != 3) || in->offset_new > 0xFF || in->offset_old > 0xFF)
+    return PART10_ERR_PARAMETER;
+  e.number_message = in->entries; /* one prompt per entry */
+  e.confirm_pin = PART10_CONFIRM_NEW_PIN | (in->entries == 3 ? PART10_ENTER_OLD_PIN : 0);
+  e.insertion_offset_old = in->entries == 3 ? (uint8_t)in->offset_old : 0;
+  e.insertion_offset_new = (uint8_t)in->offset_new;
+  e.msg_index[1] = 1;
+  e.msg_index[2] = 2;
+  return part10_build_modify (&e, out, out_cap, out_len);
+}
+
+Part10Status
+part10_parse_iso9564 (int modify, const uint8_t *in, size_t in_len, Part10Iso9564Entry *out,
+                      const uint8_t **apdu, size_t *apdu_len)
+{
+  Part10PinEntry e;
+  Part10Status st
+      = modify ? part10_parse_modify (in, in_len, &e) : part10_parse_verify (in, in_len, &e);
+  uint8_t position = (e.format_string >> 3) & 0x0F;
+
+  memset (out, 0, sizeof *out);
+  if (st != PART10_OK)
+    return st;
+  if ((e.format_string & 0x87) != (ISO9564_FORMAT_STRING & 0x87)
+      || e.pin_block_string != ISO9564_BLOCK_STRING || e.pin_length_format != ISO9564_LENGTH_FORMAT
+      || e.min_pin_len == 0 || e.min_pin_len > e.max_pin_len || e.max_pin_len > ISO9564_MAX_DIGITS)
+    return PART10_ERR_PARAMETER;
+  out->min_digits = e.min_pin_len;
+  out->max_digits = e.max_pin_len;
+  out->timeout_s = e.timer_out;
+  if (!modify)
+    {
+      if (position == 0)
+        return PART10_ERR_PARAMETER; /* no room for the 0x2L byte before the digits */
+      out->entries = 1;
+      out->offset_new = (uint16_t)(position - 1);
+    }
+  else
+    {
+      /* Only "the new PIN twice", with or without the old PIN first. */
+      if (position != 1 || !(e.confirm_pin & PART10_CONFIRM_NEW_PIN)
+          || (e.confirm_pin & ~(PART10_CONFIRM_NEW_PIN | PART10_ENTER_OLD_PIN)))
+        return PART10_ERR_PARAMETER;
+      out->entries = (e.confirm_pin & PART10_ENTER_OLD_PIN) ? 3 : 2;
+      out->offset_old = out->entries == 3 ? e.insertion_offset_old : 0;
+      out->offset_new = e.insertion_offset_new;
+    }
+  *apdu = e.apdu;
+  *apdu_len = e.apdu_len;
+  return PART10_OK;
+}
+
+Part10Status
+part10_parse_features (const uint8_t *in, size_t in_len, Part10Features *f)
+{
+  memset (f, 0, sizeof *f);
+  if (in_len % PART10_FEATURE_TLV_LEN != 0)
+    return PART10_ERR_LENGTH;
+  for (size_t i = 0; i < in_len; i += PART10_FEATURE_TLV_LEN)
+    {
+      uint32_t code;
+
+      if (in[i + 1] != 4)
+        return PART10_ERR_LENGTH;
+      code = ((uint32_t)in[i + 2] << 24) | ((uint32_t)in[i + 3] << 16) | ((uint32_t)in[i + 4] << 8)
+             | in[i + 5];
+      switch (in[i])
+        {
+          case PART10_FEATURE_VERIFY_PIN_DIRECT:
+            f->verify_pin_direct = code;
+            break;
+          case PART10_FEATURE_MODIFY_PIN_DIRECT:
+            f->modify_pin_direct = code;
+            break;
+          case PART10_FEATURE_IFD_PIN_PROPERTIES:
+            f->ifd_pin_properties = code;
+            break;
+          case PART10_FEATURE_GET_TLV_PROPERTIES:
+            f->get_tlv_properties = code;
+            break;
+          default:
+            break; /* features we do not use */
+        }
+    }
+  return PART10_OK;
+}
+
+Part10Status
+part10_build_features (const Part10Features *f, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+  const struct
+  {
+    uint8_t tag;
+    uint32_t code;
+  } all[] = {
+    { PART10_FEATURE_VERIFY_PIN_DIRECT, f->verify_pin_direct },
+    { PART10_FEATURE_MODIFY_PIN_DIRECT, f->modify_pin_direct },
+    { PART10_FEATURE_IFD_PIN_PROPERTIES, f->ifd_pin_properties },
+    { PART10_FEATURE_GET_TLV_PROPERTIES, f->get_tlv_properties },
+  };
+  size_t n = 0;
+
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    {
+      if (all[i].code == 0)
+        continue;
+      if (out_cap - n < PART10_FEATURE_TLV_LEN)
+        return PART10_ERR_BUFFER;
+      out[n] = all[i].tag;
+      out[n + 1] = 4;
+      for (unsigned b = 0; b < 4; b++)
+        out[n + 2 + b] = (uint8_t)(all[i].code >> (24 - 8 * b));
+      n += PART10_FEATURE_TLV_LEN;
+    }
+  *out_len = n;
+  return PART10_OK;
+}
+
+static uint32_t
+get_le_n (const uint8_t *p, size_t n)
+{
+  uint32_t v = 0;
+
+  for (size_t i = n; i > 0; i--)
+    v = (v << 8) | p[i - 1];
+  return v;
+}
+
+Part10Status
+part10_parse_properties (const uint8_t *in, size_t in_len, Part10Properties *p)
+{
+  size_t i = 0;
+
+  memset (p, 0, sizeof *p);
+  while (i < in_len)
+    {
+      uint8_t tag, len;
+      uint32_t v;
+
+      if (in_len - i < 2)
+        return PART10_ERR_LENGTH;
+      tag = in[i];
+      len = in[i + 1];
+      if (in_len - i - 2 < len)
+        return PART10_ERR_LENGTH;
+      v = len <= 4 ? get_le_n (in + i + 2, len) : 0; /* longer: strings such as sFirmwareID */
+      switch (tag)
+        {
+          case PART10_PROP_BMINPINSIZE:
+            p->min_pin_len = (uint8_t)v;
+            break;
+          case PART10_PROP_BMAXPINSIZE:
+            p->max_pin_len = (uint8_t)v;
+            break;
+          case PART10_PROP_DWMAXAPDUDATASIZE:
+            p->max_apdu_data_size = v;
+            break;
+          case PART10_PROP_WIDVENDOR:
+            p->vendor_id = (uint16_t)v;
+            break;
+          case PART10_PROP_WIDPRODUCT:
+            p->product_id = (uint16_t)v;
+            break;
+          case PART10_PROP_BENTRYVALIDATIONCONDITION:
+            p->entry_validation = (uint8_t)v;
+            break;
+          default:
+            break;
+        }
+      i += 2u + len;
+    }
+  return PART10_OK;
+}
+
+Part10Status
+part10_build_properties (const Part10Properties *p, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+  const struct
+  {
+    uint8_t tag;
+    uint8_t len;
+    uint32_t value;
+  } all[] = {
+    { PART10_PROP_BENTRYVALIDATIONCONDITION, 1, p->entry_validation },
+    { PART10_PROP_BMINPINSIZE, 1, p->min_pin_len },
+    { PART10_PROP_BMAXPINSIZE, 1, p->max_pin_len },
+    { PART10_PROP_DWMAXAPDUDATASIZE, 4, p->max_apdu_data_size },
+    { PART10_PROP_WIDVENDOR, 2, p->vendor_id },
+    { PART10_PROP_WIDPRODUCT, 2, p->product_id },
+  };
+  size_t n = 0;
+
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    {
+      if (out_cap - n < 2u + all[i].len)
+        return PART10_ERR_BUFFER;
+      out[n] = all[i].tag;
+      out[n + 1] = all[i].len;
+      for (unsigned b = 0; b < all[i].len; b++)
+        out[n + 2 + b] = (uint8_t)(all[i].value >> (8 * b));
+      n += 2u + all[i].len;
+    }
+  *out_len = n;
+  return PART10_OK;
+}
+
+Part10Status
+part10_build_pin_properties (uint8_t entry_validation, uint8_t *out, size_t out_cap,
+                             size_t *out_len)
+{
+  if (out_cap < PART10_PIN_PROPERTIES_LEN)
+    return PART10_ERR_BUFFER;
+  put_le16 (out, 0); /* wLcdLayout: no display */
+  out[2] = entry_validation;
+  out[3] = 0; /* bTimeOut2 */
+  *out_len = PART10_PIN_PROPERTIES_LEN;
+  return PART10_OK;
+}
+
+uint8_t
+part10_clamp_timer_out (unsigned seconds)
+{
+  if (seconds < PART10_TIMER_OUT_MIN)
+    return PART10_TIMER_OUT_MIN;
+  if (seconds > PART10_TIMER_OUT_MAX)
+    return PART10_TIMER_OUT_MAX;
+  return (uint8_t)seconds;
+}
