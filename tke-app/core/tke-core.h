@@ -19,6 +19,8 @@
 #include <stdio.h>
 
 #include "opentke-common.h"
+#include "opentke-card.h"
+#include "opentke-crypto-unit.h"
 
 G_BEGIN_DECLS
 
@@ -160,6 +162,12 @@ void tke_workstation_set_selected_units (TkeWorkstation *ws, const char *const *
 char **tke_workstation_get_signing_keys (TkeWorkstation *ws);
 void tke_workstation_set_signing_keys (TkeWorkstation *ws, const char *const *files);
 
+/* SHA-256 (64 hex digits) of the crypto-unit root certificate of @instance
+ * at @url (NULL: local) as first seen from this workstation, or NULL. */
+char *tke_workstation_get_pinned_root (TkeWorkstation *ws, const char *url, const char *instance);
+void tke_workstation_set_pinned_root (TkeWorkstation *ws, const char *url, const char *instance,
+                                      const char *sha256_hex);
+
 /* The service: NULL url means the local embedded instance. */
 const char *tke_workstation_get_target_url (TkeWorkstation *ws);
 const char *tke_workstation_get_target_credential_file (TkeWorkstation *ws);
@@ -167,5 +175,110 @@ const char *tke_workstation_get_target_fingerprint (TkeWorkstation *ws);
 /* @url NULL goes back to the local instance (the other two are then ignored). */
 void tke_workstation_set_target (TkeWorkstation *ws, const char *url, const char *credential_file,
                                  const char *fingerprint);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* ---- the ceremony: service, units, signing --------------------------------- */
+
+typedef struct _TkeCeremony TkeCeremony;
+
+/* A crypto unit as the cryptounits table shows it. */
+typedef struct
+{
+  guint num; /* CRYPTO UNIT NUM: 1, 2, ... over every instance listed */
+  char *instance;
+  char unit_id[CU_UNIT_ID_HEX_LEN + 1];
+  CuUnitKind kind;
+  guint index;
+  char *location;
+  gboolean selected;
+} TkeUnit;
+
+/* "OPERATIONAL", "FAILOVER", "RECOVERY". */
+const char *tke_unit_kind_to_string (CuUnitKind kind);
+/* "INSTANCE/UNIT-ID": how the workstation remembers a selected unit. */
+char *tke_unit_key (const TkeUnit *unit);
+
+/* Connects to the workstation's target (the local embedded instance, created
+ * on first use, or cryptounitd) and lists its units.  @ws and @prompter are
+ * borrowed and must outlive the ceremony. */
+TkeCeremony *tke_ceremony_new (TkeWorkstation *ws, TkePrompter *prompter, GError **error);
+void tke_ceremony_free (TkeCeremony *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TkeCeremony, tke_ceremony_free)
+
+TkeWorkstation *tke_ceremony_get_workstation (TkeCeremony *c);
+TkePrompter *tke_ceremony_get_prompter (TkeCeremony *c);
+/* Every unit of every instance (TkeUnit*, owned by @c). */
+GPtrArray *tke_ceremony_get_units (TkeCeremony *c);
+/* The selected units (TkeUnit*, owned by @c; free the array). */
+GPtrArray *tke_ceremony_get_selected_units (TkeCeremony *c);
+
+/* cryptounit-add / cryptounit-rm: asks for unit numbers and saves the
+ * selection.  Warns when an instance ends up with only some units selected. */
+gboolean tke_ceremony_select_units (TkeCeremony *c, gboolean add, GError **error);
+/* Sets the selection to exactly @nums (CRYPTO UNIT NUMs). */
+gboolean tke_ceremony_set_selection (TkeCeremony *c, const guint *nums, guint n, GError **error);
+
+/* The state of each selected unit, in selection order (CuUnitState*, g_free).
+ * Refuses with TKE_ERROR_NO_UNITS_SELECTED when none is selected. */
+GPtrArray *tke_ceremony_get_selected_states (TkeCeremony *c, GError **error);
+/* TRUE when the states differ in anything the compare shows (thresholds,
+ * admins, registers, control points). */
+gboolean tke_unit_states_differ (GPtrArray *states);
+
+/* How commands are signed: with the signature key files selected by
+ * sigkey-sel (default), or with EP11 cards in reader 1. */
+void tke_ceremony_set_sign_with_cards (TkeCeremony *c, gboolean cards);
+
+/* Result of one step on one unit. */
+typedef struct
+{
+  guint num; /* CRYPTO UNIT NUM */
+  char unit_id[CU_UNIT_ID_HEX_LEN + 1];
+  GError *error; /* NULL: done */
+} TkeUnitResult;
+void tke_unit_result_free (TkeUnitResult *r);
+
+/* ---- key files (seed 002) -------------------------------------------------- */
+
+/* sigkey-add: asks the admin name and a new password (twice). */
+gboolean tke_ceremony_sigkey_add (TkeCeremony *c, GError **error);
+/* sigkey-sel: chooses the signature key files that sign later commands;
+ * each password is checked now (and asked again when signing). */
+gboolean tke_ceremony_sigkey_select (TkeCeremony *c, GError **error);
+/* sigkey-rm / mk-rm: chooses one file, confirms, wipes and deletes it. */
+gboolean tke_ceremony_keyfile_remove (TkeCeremony *c, gboolean key_part, GError **error);
+/* mk-add: a random key part, or one typed in hex (@value, asked as a secret). */
+gboolean tke_ceremony_mk_add (TkeCeremony *c, gboolean value, GError **error);
+/* The key files of @kind (CardKeyfile*), oldest first: sigkeys, mks. */
+GPtrArray *tke_ceremony_list_keyfiles (TkeCeremony *c, CardKeyfileKind kind, GError **error);
+
+/* ---- administrators and thresholds ----------------------------------------- */
+
+/* cryptounit-admin-add: the admin from a signature key file (chosen, with
+ * its password) or from the EP11 card in reader 1 (@from_card). */
+gboolean tke_ceremony_admin_add (TkeCeremony *c, gboolean from_card, GError **error);
+/* cryptounit-admin-rm: chooses among the admins of the selected units. */
+gboolean tke_ceremony_admin_remove (TkeCeremony *c, GError **error);
+/* cryptounit-thrhld-set: asks both thresholds (1..8). */
+gboolean tke_ceremony_set_thresholds (TkeCeremony *c, GError **error);
+/* cryptounit-cp: sets the control point mask (CuControlPoint). */
+gboolean tke_ceremony_set_control_points (TkeCeremony *c, guint32 mask, GError **error);
+
+/* ---- master key registers --------------------------------------------------- */
+
+/* cryptounit-mk-load: 2 or 3 key parts from key files (chosen, with their
+ * passwords) or from cards in reader 2 (@from_cards). */
+gboolean tke_ceremony_mk_load (TkeCeremony *c, gboolean from_cards, GError **error);
+gboolean tke_ceremony_mk_commit (TkeCeremony *c, GError **error);
+/* set immediate, clear new, clear current, rotate, zeroize: each asks for
+ * confirmation first. */
+gboolean tke_ceremony_mk_set_immediate (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_mk_clear_new (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_mk_clear_current (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_mk_rotate (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_zeroize (TkeCeremony *c, GError **error);
 
 G_END_DECLS

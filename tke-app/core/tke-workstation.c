@@ -226,3 +226,24 @@ tke_workstation_set_target (TkeWorkstation *ws, const char *url, const char *cre
     }
   load_target (ws);
 }
+
+static char *
+pinned_root_key (const char *url, const char *instance)
+{
+  return g_strdup_printf ("%s %s", url ? url : "local", instance);
+}
+
+char *
+tke_workstation_get_pinned_root (TkeWorkstation *ws, const char *url, const char *instance)
+{
+  g_autofree char *key = pinned_root_key (url, instance);
+  return g_key_file_get_string (ws->state, "pinned-roots", key, NULL);
+}
+
+void
+tke_workstation_set_pinned_root (TkeWorkstation *ws, const char *url, const char *instance,
+                                 const char *sha256_hex)
+{
+  g_autofree char *key = pinned_root_key (url, instance);
+  g_key_file_set_string (ws->state, "pinned-roots", key, sha256_hex);
+}
