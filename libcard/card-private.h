@@ -41,6 +41,8 @@ struct _CardSession
   CardApplet applet;
   GBytes *identity; /* backend identity at open */
   gboolean in_transaction;
+  CardType card_type; /* from SELECT, kept up to date by the operations */
+  CardState card_state;
 };
 
 /* One command APDU as the card operations see it; the engine encodes it (short,
@@ -110,5 +112,80 @@ gboolean card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_
 
 /* card-context.c */
 void card_context_refresh_readers (CardContext *ctx, GError **error);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* card-parse.c: reading card responses, every length checked. */
+typedef struct
+{
+  const guint8 *data;
+  gsize len;
+  gsize pos;
+} CardParser;
+
+/* The next @n bytes, or NULL when fewer are left. */
+const guint8 *card_parser_take (CardParser *parser, gsize n);
+gboolean card_parser_byte (CardParser *parser, guint8 *out);
+/* A length byte and that many bytes of at most @max, as a valid UTF-8 string
+ * (invalid sequences replaced); NULL when malformed. */
+char *card_parser_str (CardParser *parser, gsize max);
+/* Sets a PROTOCOL error naming @what unless the whole response was read. */
+gboolean card_parser_finish (CardParser *parser, gboolean ok, const char *what, GError **error);
+
+/* Response parsers (also the fuzz target's entry points). */
+gboolean card_ep11_info_parse (const guint8 *data, gsize len, CardEp11Info **info, guint8 *bitmap,
+                               GError **error);
+gboolean card_key_part_info_parse (const guint8 *data, gsize len, CardKeyPartInfo **part,
+                                   GError **error);
+gboolean card_ca_info_parse (const guint8 *data, gsize len, CardCaInfo **info, GError **error);
+void card_key_part_info_free (CardKeyPartInfo *part);
+
+/* card-crypto.c: the host side of docs/card-protocol.md §6.3 and certificate checks. */
+void card_crypto_ski (const guint8 *point, guint8 *ski);
+/* The certificate's signature verifies under @issuer_point, and its issuer SKI
+ * names that key. */
+gboolean card_crypto_cert_verify (const guint8 *cert, const guint8 *issuer_point, GError **error);
+/* sealed(@plain) for @recipient_point / @subject_id under @label: 194 + @plain_len
+ * bytes into @out. */
+gboolean card_crypto_seal (const char *label, const guint8 *recipient_point,
+                           const guint8 *subject_id, const guint8 *plain, gsize plain_len,
+                           guint8 *out, GError **error);
+
+enum
+{
+  CARD_CERT_TYPE_OFF = 1,
+  CARD_CERT_SUBJECT_OFF = 2,
+  CARD_CERT_POINT_OFF = 34,
+  CARD_CERT_ISSUER_OFF = 167,
+  CARD_CERT_SIG_OFF = 199,
+  CARD_SEAL_OVERHEAD = 194,
+};
+
+/* card-session.c: one command in its own transaction. */
+gboolean card_session_transact (CardSession *session, CardOp op, const CardApdu *apdu,
+                                CardResponse *resp, GError **error);
+/* A PIN command: data = @before || PIN block(s) || @after, the blocks filled on the
+ * PIN pad (CHANGE: old then new). */
+gboolean card_session_pin_command (CardSession *session, CardOp op, CardPinOp pin_op, guint8 cla,
+                                   guint8 ins, guint8 p1, guint8 p2, const guint8 *before,
+                                   gsize before_len, const guint8 *after, gsize after_len,
+                                   GError **error);
+/* VERIFY without data for PIN @ref: TRUE when verified; *tries_left set. */
+gboolean card_session_pin_status (CardSession *session, guint8 ref, gboolean *verified,
+                                  int *tries_left, GError **error);
+void card_session_set_state (CardSession *session, CardType type, CardState state);
+/* A proprietary command (CLA 80) of @applet in its own transaction; the response
+ * data must be @want bytes (0: none, G_MAXSIZE: any length). */
+gboolean card_session_app_command (CardSession *session, CardApplet applet, CardOp op, guint8 ins,
+                                   guint8 p1, const guint8 *data, gsize len, gsize want,
+                                   CardResponse *resp, GError **error);
+
+/* Halves of the two-card sequences (card-ca.c / card-ep11.c). */
+gboolean card_ep11_initialize (CardSession *ep11, CardResponse *id_point, GError **error);
+gboolean card_ep11_enrol (CardSession *ep11, const guint8 *certs, gsize len, GError **error);
+gboolean card_ca_authorize_unblock (CardSession *ca, const guint8 *request, gsize len,
+                                    CardResponse *sig, GError **error);
 
 G_END_DECLS

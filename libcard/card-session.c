@@ -27,6 +27,16 @@ select_applet (CardSession *session, GError **error)
   select.data = session->applet == CARD_APPLET_CA ? aid_ca : aid_ep11;
   select.data_len = session->applet == CARD_APPLET_CA ? sizeof aid_ca : sizeof aid_ep11;
   ok = card_session_command (session, CARD_OP_OTHER, &select, &resp, error);
+  if (ok
+      && (resp.len != 2 || resp.data[0] > CARD_TYPE_EP11
+          || resp.data[1] > CARD_STATE_CA_BACKUP_TARGET))
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_PROTOCOL,
+                   "The card answered SELECT with something this program does not understand");
+      ok = FALSE;
+    }
+  if (ok)
+    card_session_set_state (session, resp.data[0], resp.data[1]);
   card_response_clear (&resp);
   return ok;
 }
@@ -333,4 +343,151 @@ card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_op, const
       return FALSE;
     }
   return card_status_check (session->applet, op, sw, error);
+}
+
+void
+card_session_set_state (CardSession *session, CardType type, CardState state)
+{
+  session->card_type = type;
+  session->card_state = state;
+}
+
+CardType
+card_session_get_card_type (CardSession *session)
+{
+  return session->card_type;
+}
+
+CardState
+card_session_get_card_state (CardSession *session)
+{
+  return session->card_state;
+}
+
+gboolean
+card_session_transact (CardSession *session, CardOp op, const CardApdu *apdu, CardResponse *resp,
+                       GError **error)
+{
+  gboolean ok;
+
+  if (!card_session_begin (session, error))
+    return FALSE;
+  ok = card_session_command (session, op, apdu, resp, error);
+  card_session_end (session);
+  return ok;
+}
+
+gboolean
+card_session_pin_command (CardSession *session, CardOp op, CardPinOp pin_op, guint8 cla, guint8 ins,
+                          guint8 p1, guint8 p2, const guint8 *before, gsize before_len,
+                          const guint8 *after, gsize after_len, GError **error)
+{
+  static const guint8 placeholder[PIN_BLOCK_LEN]
+      = { 0x20, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+  gsize blocks = pin_op == CARD_PIN_OP_CHANGE ? 2 : 1;
+  gsize data_len = before_len + blocks * PIN_BLOCK_LEN + after_len;
+  g_autoptr (GByteArray) apdu = NULL;
+  guint16 offset_old = (guint16)before_len;
+  guint16 offset_new = (guint16)(before_len + (blocks - 1) * PIN_BLOCK_LEN);
+  gboolean ok;
+
+  /* Every PIN command of the protocol is short: the reader's PIN pad builds it. */
+  g_return_val_if_fail (data_len <= 255, FALSE);
+  apdu = g_byte_array_sized_new ((guint)(5 + data_len));
+  g_byte_array_append (apdu, (const guint8[]){ cla, ins, p1, p2, (guint8)data_len }, 5);
+  if (before_len > 0)
+    g_byte_array_append (apdu, before, (guint)before_len);
+  for (gsize i = 0; i < blocks; i++)
+    g_byte_array_append (apdu, placeholder, PIN_BLOCK_LEN);
+  if (after_len > 0)
+    g_byte_array_append (apdu, after, (guint)after_len);
+
+  if (!card_session_begin (session, error))
+    return FALSE;
+  ok = card_session_enter_pin (session, op, pin_op, apdu->data, apdu->len, offset_old, offset_new,
+                               error);
+  card_session_end (session);
+  return ok;
+}
+
+gboolean
+card_session_pin_status (CardSession *session, guint8 ref, gboolean *verified, int *tries_left,
+                         GError **error)
+{
+  CardApdu query = { .cla = 0x00, .ins = 0x20, .p1 = 0x00, .p2 = ref };
+  CardResponse resp = { 0 };
+  GError *local = NULL;
+
+  *verified = card_session_transact (session, CARD_OP_VERIFY, &query, &resp, &local);
+  card_response_clear (&resp);
+  if (*verified)
+    {
+      if (tries_left != NULL)
+        *tries_left = -1;
+      return TRUE;
+    }
+  /* 63Cx answers the query: not verified, x tries left. */
+  if (g_error_matches (local, CARD_ERROR, CARD_ERROR_WRONG_PIN))
+    {
+      if (tries_left != NULL)
+        *tries_left = card_error_get_retries (local);
+      g_clear_error (&local);
+      return TRUE;
+    }
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
+gboolean
+card_session_is_unlocked (CardSession *session, int *tries_left, GError **error)
+{
+  gboolean verified = FALSE;
+  GError *local = NULL;
+
+  if (!card_session_pin_status (session, 0x81, &verified, tries_left, &local))
+    goto out;
+  if (verified && session->applet == CARD_APPLET_CA)
+    card_session_pin_status (session, 0x82, &verified, tries_left, &local);
+
+out:
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return verified;
+}
+
+gboolean
+card_session_app_command (CardSession *session, CardApplet applet, CardOp op, guint8 ins, guint8 p1,
+                          const guint8 *data, gsize len, gsize want, CardResponse *resp,
+                          GError **error)
+{
+  CardApdu apdu = {
+    .cla = 0x80,
+    .ins = ins,
+    .p1 = p1,
+    .data = data,
+    .data_len = len,
+    .want_data = want > 0,
+  };
+
+  if (session->applet != applet)
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
+                   applet == CARD_APPLET_CA ? "This operation needs the CA card"
+                                            : "This operation needs an EP11 card");
+      return FALSE;
+    }
+  if (!card_session_transact (session, op, &apdu, resp, error))
+    return FALSE;
+  if (want != G_MAXSIZE && resp->len != want)
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_PROTOCOL,
+                   "The %s answered with %zu bytes where %zu were expected",
+                   applet == CARD_APPLET_CA ? "CA card" : "EP11 card", resp->len, want);
+      card_response_clear (resp);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -69,7 +69,7 @@ card_status_check (CardApplet applet, CardOp op, guint16 sw, GError **error)
           g_set_error (error, CARD_ERROR, CARD_ERROR_UNTRUSTED_IMPORTER,
                        "The EP11 card refused to export the key part: the crypto unit's importer "
                        "key does not chain to a crypto-unit root that the card's zone trusts");
-        else if (op == CARD_OP_ZONE)
+        else if (op == CARD_OP_ZONE || op == CARD_OP_IMPORT_CARD)
           g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_ZONE,
                        "The cards belong to different smart card zones; use cards of the same "
                        "zone");

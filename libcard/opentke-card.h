@@ -147,6 +147,155 @@ void card_session_close (CardSession *session);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CardSession, card_session_close)
 CardReader *card_session_get_reader (CardSession *session);
 
+typedef enum
+{
+  CARD_TYPE_BLANK = 0,
+  CARD_TYPE_CA = 1,
+  CARD_TYPE_EP11 = 2,
+} CardType;
+
+/* Card states (docs/card-protocol.md §2). */
+typedef enum
+{
+  CARD_STATE_BLANK = 0,
+  CARD_STATE_INITIALIZED = 1,  /* CA: zone key made, no PIN; EP11: device key made */
+  CARD_STATE_ENROLLED = 2,     /* EP11: certified by its zone's CA card, no PIN yet */
+  CARD_STATE_CA_PIN1_SET = 2,  /* CA: PIN 1 set, PIN 2 missing */
+  CARD_STATE_PERSONALIZED = 3, /* PINs set: ready for use */
+  CARD_STATE_CA_BACKUP_TARGET = 4,
+} CardState;
+
+/* Type and state the card answered to SELECT (updated by every operation that
+ * changes them). */
+CardType card_session_get_card_type (CardSession *session);
+CardState card_session_get_card_state (CardSession *session);
+
+/* Whether the PIN (CA card: both PINs) was verified since the card was inserted or
+ * reset.  FALSE without error when not.  @tries_left (nullable) gets the tries left. */
+gboolean card_session_is_unlocked (CardSession *session, int *tries_left, GError **error);
+
+/* ---- card contents --------------------------------------------------------- */
+
+enum
+{
+  CARD_ID_SIZE = 32,     /* card ID, zone ID, SKI, VP */
+  CARD_POINT_SIZE = 133, /* P-521 public point 04 || X || Y */
+  CARD_SIGNATURE_SIZE = 132,
+  CARD_DIGEST_SIZE = 64, /* SHA-512 */
+  CARD_CERT_SIZE = 331,  /* docs/interfaces.md */
+  CARD_KEY_PART_SIZE = 32,
+  CARD_KEY_PART_BLOB_SIZE = 226,
+  CARD_PRIVATE_KEY_SIZE = 66,
+  CARD_MAX_KEY_PARTS = 85,
+  CARD_MAX_ADMIN_NAME = 30,
+  CARD_MAX_DESCRIPTION = 32,
+  CARD_MAX_ROOTS = 4,
+};
+
+typedef struct
+{
+  guint index; /* 1..85 */
+  char *description;
+  guint8 vp[CARD_ID_SIZE];
+} CardKeyPartInfo;
+
+typedef struct
+{
+  CardState state;
+  int tries_left;
+  guint8 card_id[CARD_ID_SIZE];
+  guint8 zone_id[CARD_ID_SIZE];   /* zeros before enrolment */
+  char *description;              /* "" before personalization */
+  char *admin_name;               /* NULL: no signature key */
+  guint8 admin_ski[CARD_ID_SIZE]; /* only with admin_name */
+  GPtrArray *key_parts;           /* CardKeyPartInfo*, by index */
+} CardEp11Info;
+void card_ep11_info_free (CardEp11Info *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CardEp11Info, card_ep11_info_free)
+
+typedef struct
+{
+  CardState state;
+  int tries_left;
+  guint8 card_id[CARD_ID_SIZE];
+  guint8 zone_id[CARD_ID_SIZE];
+  char *zone_description;
+  char *card_description;
+  guint n_roots;
+  guint8 root_skis[CARD_MAX_ROOTS][CARD_ID_SIZE]; /* trusted crypto-unit roots */
+} CardCaInfo;
+void card_ca_info_free (CardCaInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CardCaInfo, card_ca_info_free)
+
+/* ---- CA card operations (session opened with CARD_APPLET_CA) ----------------
+ * "both PINs": call card_ca_verify_pins() first. */
+
+/* Blank card -> CA card: the zone key is generated on the card.  @roots: 0..4
+ * crypto-unit root certificates (type 1, 331 bytes each) the zone trusts. */
+gboolean card_ca_initialize (CardSession *ca, const char *zone_description,
+                             const char *card_description, const guint8 *roots, gsize roots_len,
+                             GError **error);
+/* Sets PIN 1 then PIN 2 (each entered twice on the PIN pad); continues where a
+ * previous attempt stopped. */
+gboolean card_ca_personalize (CardSession *ca, GError **error);
+/* Enters PIN 1 and PIN 2 on the PIN pad (those not verified yet). */
+gboolean card_ca_verify_pins (CardSession *ca, GError **error);
+gboolean card_ca_get_info (CardSession *ca, CardCaInfo **info, GError **error);
+/* Both PINs.  @root: a self-signed crypto-unit root certificate (331 bytes). */
+gboolean card_ca_add_trusted_root (CardSession *ca, const guint8 *root, GError **error);
+/* Both PINs on @ca; @target: a blank card, opened with CARD_APPLET_CA, that
+ * becomes a CA card of the same zone (same PINs and descriptions). */
+gboolean card_ca_backup (CardSession *ca, CardSession *target, GError **error);
+/* Both PINs on @ca; @ep11: a blank card opened with CARD_APPLET_EP11.  Makes the
+ * device key on the EP11 card and certifies it: the card joins the CA's zone. */
+gboolean card_ca_enrol_ep11 (CardSession *ca, CardSession *ep11, GError **error);
+
+/* ---- EP11 card operations (session opened with CARD_APPLET_EP11) -------------
+ * "PIN": call card_ep11_verify_pin() first. */
+
+/* Enrolled card: PIN entered twice on the PIN pad, and the card description. */
+gboolean card_ep11_personalize (CardSession *ep11, const char *description, GError **error);
+gboolean card_ep11_verify_pin (CardSession *ep11, GError **error);
+/* Old PIN, then the new PIN twice, on the PIN pad. */
+gboolean card_ep11_change_pin (CardSession *ep11, GError **error);
+/* Both PINs on @ca (the CA card of the EP11 card's zone); the new PIN is entered
+ * twice on the PIN pad of @ep11's reader. */
+gboolean card_ep11_unblock (CardSession *ep11, CardSession *ca, GError **error);
+/* Public contents, key parts included. */
+gboolean card_ep11_get_info (CardSession *ep11, CardEp11Info **info, GError **error);
+/* PIN.  P-521 key made on the card; @public_key (nullable) gets the 133-byte point. */
+gboolean card_ep11_generate_signature_key (CardSession *ep11, const char *admin_name,
+                                           guint8 *public_key, GError **error);
+/* The admin name and public key (133 bytes) of the card's signature key. */
+gboolean card_ep11_read_signature_key (CardSession *ep11, char **admin_name, guint8 *public_key,
+                                       GError **error);
+/* PIN; the card must be in reader 1.  Signs a SHA-512 digest; @signature gets
+ * r || s (132 bytes). */
+gboolean card_ep11_sign (CardSession *ep11, const guint8 *digest, guint8 *signature,
+                         GError **error);
+/* PIN.  A random 32-byte key part at the lowest free index. */
+gboolean card_ep11_generate_key_part (CardSession *ep11, const char *description, guint *index,
+                                      guint8 *vp, GError **error);
+gboolean card_ep11_delete_key_part (CardSession *ep11, guint index, GError **error);
+/* PIN.  Key part @index encrypted to a crypto unit's importer key; @chain is the
+ * importer certificate (type 3) then the unit device certificate (type 2), 662
+ * bytes.  @blob gets the 226-byte blob of docs/interfaces.md. */
+gboolean card_ep11_export_key_part (CardSession *ep11, guint index, const guint8 *chain,
+                                    gsize chain_len, guint8 *blob, GError **error);
+/* PIN on both cards.  Copies signature key and key parts of @source to @target,
+ * an empty personalized EP11 card of the same zone. */
+gboolean card_ep11_copy (CardSession *source, CardSession *target, GError **error);
+/* PIN.  Signature key or key part from a key file, sealed on the host to the
+ * card's device key (checked against the card's zone certificate first). */
+gboolean card_ep11_import_signature_key (CardSession *ep11, const char *admin_name,
+                                         const guint8 *private_key, guint8 *public_key,
+                                         GError **error);
+gboolean card_ep11_import_key_part (CardSession *ep11, const char *description,
+                                    const guint8 *key_part, guint *index, guint8 *vp,
+                                    GError **error);
+/* No PIN needed (a blocked card can be reused): erases everything, card is blank. */
+gboolean card_ep11_zeroize (CardSession *ep11, GError **error);
+
 G_END_DECLS
 
 /* Key files (libcard/keyfile/) are part of this library and of this header; the
