@@ -48,8 +48,16 @@ otk_pin_pad_dialog_response (GtkDialog *dialog, int response)
 {
   OtkPinPadDialog *self = OTK_PIN_PAD_DIALOG (dialog);
 
-  if (response == GTK_RESPONSE_CANCEL && self->cancellable != NULL)
+  if (response != GTK_RESPONSE_CANCEL)
+    return;
+  /* The PIN pad itself waits until its Cancel key or its timeout: say so. */
+  if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  gtk_label_set_text (self->what_label,
+                      _ ("Stopping after this entry: press Cancel on the PIN pad, or wait for "
+                         "its timeout."));
+  gtk_widget_set_sensitive (gtk_dialog_get_widget_for_response (dialog, GTK_RESPONSE_CANCEL),
+                            FALSE);
 }
 
 static void

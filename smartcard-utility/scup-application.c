@@ -1,0 +1,180 @@
+/* scup-application.c: the Smart Card Utility Program as a GtkApplication.  It owns the
+ * card context, which only the card queue's thread touches. */
+#include "scup.h"
+
+#include <glib/gi18n.h>
+
+/* Seconds the PIN pad waits for each entry; the prompt counts them down. */
+#define SCUP_PIN_TIMEOUT_S 60
+
+struct _ScupApplication
+{
+  GtkApplication parent_instance;
+
+  char *deck_dir; /* NULL: real readers */
+  gboolean use_pcsc;
+  OtkCardQueue *queue;
+  CardContext *ctx;    /* card queue thread only */
+  GSettings *settings; /* NULL when the schema is not installed */
+};
+
+G_DEFINE_TYPE (ScupApplication, scup_application, GTK_TYPE_APPLICATION)
+
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.opentke", TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("GSettings schema org.opentke not installed: reader roles are not saved");
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* libcard reads the reader roles from OPENTKE_READER1/2; the saved roles apply unless
+ * the environment sets them already.  Called before any thread starts. */
+static void
+apply_saved_reader_roles (ScupApplication *self)
+{
+  const char *keys[2] = { "reader1", "reader2" };
+  const char *variables[2] = { "OPENTKE_READER1", "OPENTKE_READER2" };
+
+  if (self->settings == NULL)
+    return;
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *value = g_settings_get_string (self->settings, keys[i]);
+
+      if (value[0] != '\0' && g_getenv (variables[i]) == NULL)
+        g_setenv (variables[i], value, TRUE);
+    }
+}
+
+static void
+scup_application_startup (GApplication *application)
+{
+  ScupApplication *self = SCUP_APPLICATION (application);
+
+  G_APPLICATION_CLASS (scup_application_parent_class)->startup (application);
+  otk_widgets_init ();
+  self->settings = open_settings ();
+  apply_saved_reader_roles (self);
+  self->queue = otk_card_queue_new ();
+}
+
+static void
+scup_application_activate (GApplication *application)
+{
+  ScupApplication *self = SCUP_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+  window = GTK_WINDOW (scup_window_new (self));
+  gtk_window_present (window);
+#ifdef OTK_HAVE_DECK_WINDOW
+  if (self->deck_dir != NULL)
+    {
+      OtkDeckWindow *deck = otk_deck_window_new (GTK_APPLICATION (application),
+                                                 self->deck_dir[0] ? self->deck_dir : NULL);
+
+      gtk_window_present (GTK_WINDOW (deck));
+    }
+#endif
+}
+
+static void
+scup_application_shutdown (GApplication *application)
+{
+  ScupApplication *self = SCUP_APPLICATION (application);
+
+  /* Waits for the card call in progress: the card is left before or after it. */
+  g_clear_pointer (&self->queue, otk_card_queue_free);
+  g_clear_pointer (&self->ctx, card_context_free);
+  G_APPLICATION_CLASS (scup_application_parent_class)->shutdown (application);
+}
+
+static void
+scup_application_finalize (GObject *object)
+{
+  ScupApplication *self = SCUP_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->deck_dir);
+  G_OBJECT_CLASS (scup_application_parent_class)->finalize (object);
+}
+
+static void
+scup_application_class_init (ScupApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = scup_application_finalize;
+  app_class->startup = scup_application_startup;
+  app_class->activate = scup_application_activate;
+  app_class->shutdown = scup_application_shutdown;
+}
+
+static void
+scup_application_init (ScupApplication *self)
+{
+}
+
+ScupApplication *
+scup_application_new (const char *deck_dir, gboolean use_pcsc)
+{
+  ScupApplication *self = g_object_new (SCUP_TYPE_APPLICATION, "application-id", "org.opentke.Scup",
+                                        "flags", G_APPLICATION_NON_UNIQUE, NULL);
+
+  self->deck_dir = g_strdup (deck_dir);
+  self->use_pcsc = use_pcsc;
+  return self;
+}
+
+OtkCardQueue *
+scup_application_get_queue (ScupApplication *self)
+{
+  return self->queue;
+}
+
+CardContext *
+scup_application_get_context (ScupApplication *self, GError **error)
+{
+  if (self->ctx != NULL)
+    return self->ctx;
+  if (self->deck_dir != NULL && !self->use_pcsc)
+    {
+#ifdef OTK_HAVE_DECK_WINDOW
+      self->ctx = card_context_new_virtual (self->deck_dir[0] ? self->deck_dir : NULL, error);
+#else
+      g_set_error (error, CARD_ERROR, CARD_ERROR_NO_SERVICE,
+                   _ ("This build of scup has no virtual card deck."));
+#endif
+    }
+  else
+    self->ctx = card_context_new_pcsc (error);
+  if (self->ctx != NULL)
+    card_context_set_pin_timeout (self->ctx, SCUP_PIN_TIMEOUT_S);
+  return self->ctx;
+}
+
+void
+scup_application_set_reader_roles (ScupApplication *self, const char *reader1, const char *reader2)
+{
+  /* The queue's thread is the only one that calls libcard, which reads these. */
+  g_setenv ("OPENTKE_READER1", reader1, TRUE);
+  g_setenv ("OPENTKE_READER2", reader2, TRUE);
+  if (self->settings != NULL)
+    {
+      g_settings_set_string (self->settings, "reader1", reader1);
+      g_settings_set_string (self->settings, "reader2", reader2);
+    }
+}

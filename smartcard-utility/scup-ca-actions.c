@@ -1,0 +1,290 @@
+/* scup-ca-actions.c: the CA Smart Card menu.  The CA card is always in reader 1; a
+ * backup target is in reader 2. */
+#include "scup.h"
+
+#include "opentke-common.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* ---- inputs ------------------------------------------------------------------------- */
+
+/* A crypto-unit root certificate file: the 331 bytes of docs/interfaces.md, raw or as
+ * hex text. */
+static GBytes *
+load_root_certificate (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr (GString) hex = NULL;
+  guint8 cert[CARD_CERT_SIZE];
+
+  if (!g_file_get_contents (path, &contents, &len, error))
+    return NULL;
+  if (len == CARD_CERT_SIZE)
+    return g_bytes_new (contents, len);
+  hex = g_string_new (NULL);
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isspace (contents[i]))
+      g_string_append_c (hex, contents[i]);
+  if (hex->len != 2 * CARD_CERT_SIZE || !otk_hex_decode (hex->str, cert, sizeof cert))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _ ("%s is not a crypto-unit root certificate: it must hold the %d bytes of "
+                      "the certificate, or them in hex."),
+                   path, CARD_CERT_SIZE);
+      return NULL;
+    }
+  return g_bytes_new (cert, sizeof cert);
+}
+
+static gboolean
+collect_root (ScupFormDialog *form, ScupJob *job, gboolean required, GError **error)
+{
+  g_autofree char *path = scup_form_dialog_get_file (form);
+
+  if (path == NULL)
+    {
+      if (required)
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     _ ("Choose the file of the crypto-unit root certificate."));
+      return !required;
+    }
+  job->file = load_root_certificate (path, error);
+  return job->file != NULL;
+}
+
+static gboolean
+collect_initialize (ScupFormDialog *form, ScupJob *job, GError **error)
+{
+  if (job->text1[0] == '\0' || job->text2[0] == '\0')
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _ ("Type a zone description and a CA card description."));
+      return FALSE;
+    }
+  return collect_root (form, job, FALSE, error);
+}
+
+static gboolean
+collect_required_root (ScupFormDialog *form, ScupJob *job, GError **error)
+{
+  return collect_root (form, job, TRUE, error);
+}
+
+/* ---- worker functions ---------------------------------------------------------------- */
+
+/* The personalized CA card in reader 1. */
+static CardSession *
+open_ca_card (CardContext *ctx, GError **error)
+{
+  g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
+
+  if (ca == NULL)
+    return NULL;
+  if (card_session_get_card_type (ca) != CARD_TYPE_CA
+      || card_session_get_card_state (ca) != CARD_STATE_PERSONALIZED)
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
+                   _ ("The card in reader 1 is not a personalized CA smart card."));
+      return NULL;
+    }
+  return g_steal_pointer (&ca);
+}
+
+static gboolean
+initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
+{
+  g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
+  g_autoptr (CardCaInfo) info = NULL;
+  g_autofree char *zone = NULL;
+  gboolean ok;
+
+  if (ca == NULL)
+    return FALSE;
+  if (card_session_get_card_type (ca) == CARD_TYPE_BLANK)
+    {
+      gsize roots_len = 0;
+      const guint8 *roots = job->file ? g_bytes_get_data (job->file, &roots_len) : NULL;
+
+      if (!card_ca_initialize (ca, job->text1, job->text2, roots, roots_len, error))
+        return FALSE;
+    }
+  else if (card_session_get_card_type (ca) != CARD_TYPE_CA
+           || card_session_get_card_state (ca) == CARD_STATE_PERSONALIZED
+           || card_session_get_card_state (ca) == CARD_STATE_CA_BACKUP_TARGET)
+    {
+      /* A CA card whose PINs are not all set is finished instead. */
+      g_set_error (error, CARD_ERROR, CARD_ERROR_NOT_BLANK,
+                   _ ("The card in reader 1 is not blank. Insert a blank card in reader 1."));
+      return FALSE;
+    }
+  if (!scup_job_check_cancelled (job, error))
+    return FALSE;
+  scup_job_pin_prompt_begin (job, CARD_READER_1,
+                             _ ("Set the first CA PIN (six digits) and enter it again. Then set "
+                                "the second CA PIN and enter it again."));
+  ok = card_ca_personalize (ca, error);
+  scup_job_pin_prompt_end (job);
+  if (!ok || !card_ca_get_info (ca, &info, error))
+    return FALSE;
+  zone = otk_hex_encode (info->zone_id, sizeof info->zone_id);
+  job->done_message = g_strdup_printf (_ ("The CA smart card of zone \"%s\" is ready (zone ID "
+                                          "%s). Make a backup of it next."),
+                                       info->zone_description, zone);
+  return TRUE;
+}
+
+static gboolean
+backup_ca (ScupJob *job, CardContext *ctx, GError **error)
+{
+  g_autoptr (CardSession) ca = open_ca_card (ctx, error);
+  g_autoptr (CardSession) target = NULL;
+
+  if (ca == NULL)
+    return FALSE;
+  target = scup_open_card (ctx, CARD_READER_2, CARD_APPLET_CA, error);
+  if (target == NULL)
+    return FALSE;
+  if (card_session_get_card_type (target) != CARD_TYPE_BLANK)
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_NOT_BLANK,
+                   _ ("The card in reader 2 is not blank. Insert a blank card in reader 2."));
+      return FALSE;
+    }
+  if (!scup_unlock_card (job, ca, error) || !card_ca_backup (ca, target, error))
+    return FALSE;
+  job->done_message = g_strdup (_ ("The card in reader 2 is now a backup of the CA smart card: "
+                                   "same zone, same PINs. Keep it in a safe place."));
+  return TRUE;
+}
+
+static char *
+format_ca_info (const CardCaInfo *info)
+{
+  GString *text = g_string_new (NULL);
+  g_autofree char *card_id = otk_hex_encode (info->card_id, sizeof info->card_id);
+  g_autofree char *zone_id = otk_hex_encode (info->zone_id, sizeof info->zone_id);
+  g_autofree char *state = scup_describe_card (CARD_TYPE_CA, info->state);
+
+  g_string_append_printf (text, _ ("Card type:          %s\n"), state);
+  g_string_append_printf (text, _ ("Card description:   %s\n"), info->card_description);
+  g_string_append_printf (text, _ ("Zone description:   %s\n"), info->zone_description);
+  g_string_append_printf (text, _ ("Zone ID:            %s\n"), zone_id);
+  g_string_append_printf (text, _ ("Card ID:            %s\n"), card_id);
+  g_string_append_printf (text, _ ("PIN tries left:     %d\n"), info->tries_left);
+  g_string_append_printf (text, _ ("Trusted crypto-unit roots: %u\n"), info->n_roots);
+  for (guint i = 0; i < info->n_roots && i < CARD_MAX_ROOTS; i++)
+    {
+      g_autofree char *ski = otk_hex_encode (info->root_skis[i], CARD_ID_SIZE);
+
+      g_string_append_printf (text, "  %u. %s\n", i + 1, ski);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+display_ca (ScupJob *job, CardContext *ctx, GError **error)
+{
+  g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
+  g_autoptr (CardCaInfo) info = NULL;
+
+  if (ca == NULL)
+    return FALSE;
+  if (card_session_get_card_type (ca) != CARD_TYPE_CA)
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
+                   _ ("The card in reader 1 is not a CA smart card."));
+      return FALSE;
+    }
+  if (!card_ca_get_info (ca, &info, error))
+    return FALSE;
+  job->results = format_ca_info (info);
+  job->done_message = g_strdup (_ ("The contents of the CA smart card in reader 1 are shown "
+                                   "below."));
+  return TRUE;
+}
+
+static gboolean
+add_root (ScupJob *job, CardContext *ctx, GError **error)
+{
+  g_autoptr (CardSession) ca = open_ca_card (ctx, error);
+
+  if (ca == NULL || !scup_unlock_card (job, ca, error)
+      || !card_ca_add_trusted_root (ca, g_bytes_get_data (job->file, NULL), error))
+    return FALSE;
+  job->done_message = g_strdup (_ ("The zone now trusts the crypto-unit root. EP11 smart cards "
+                                   "enrolled from now on carry it."));
+  return TRUE;
+}
+
+/* ---- menu actions ------------------------------------------------------------------- */
+
+static void
+on_initialize (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  ScupWindow *window = user_data;
+  const char *title = _ ("Initialize and personalize CA smart card");
+  ScupFormDialog *form = scup_form_dialog_new (
+      GTK_WINDOW (window), title,
+      _ ("Insert a blank card in reader 1. The card makes the zone key of a new smart card "
+         "zone; EP11 smart cards enrolled by it form the zone.\n\nThen set the two CA PINs on "
+         "the PIN pad of reader 1, each entered twice. Both PINs are needed for every use of "
+         "the CA card, and five wrong PINs block it for good, so give them to two different "
+         "people.\n\nThe zone trusts the crypto-unit root certificate you choose (optional: "
+         "add it later with Add trusted crypto-unit root)."),
+      _ ("_Zone description"), _ ("CA card _description"), _ ("Crypto-unit _root certificate"),
+      _ ("_Initialize"));
+
+  scup_form_dialog_set_max_length (form, CARD_MAX_DESCRIPTION);
+  scup_form_dialog_run_job (form, scup_job_new (window, title), collect_initialize, initialize_ca);
+}
+
+static void
+on_backup (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  ScupWindow *window = user_data;
+  const char *title = _ ("Backup CA smart card");
+  ScupFormDialog *form = scup_form_dialog_new (
+      GTK_WINDOW (window), title,
+      _ ("Insert the CA smart card in reader 1 and a blank card in reader 2. You enter both "
+         "CA PINs on the PIN pad of reader 1; the card in reader 2 becomes a CA smart card of "
+         "the same zone, with the same PINs and descriptions."),
+      NULL, NULL, NULL, _ ("_Back up"));
+
+  scup_form_dialog_run_job (form, scup_job_new (window, title), NULL, backup_ca);
+}
+
+static void
+on_display (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  scup_job_run (scup_job_new (user_data, _ ("Display CA smart card")), display_ca);
+}
+
+static void
+on_add_root (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  ScupWindow *window = user_data;
+  const char *title = _ ("Add trusted crypto-unit root");
+  ScupFormDialog *form = scup_form_dialog_new (
+      GTK_WINDOW (window), title,
+      _ ("Insert the CA smart card in reader 1. The zone will trust crypto units whose "
+         "importer keys chain to this root; you enter both CA PINs on the PIN pad of reader "
+         "1."),
+      NULL, NULL, _ ("Crypto-unit _root certificate"), _ ("_Add root"));
+
+  scup_form_dialog_run_job (form, scup_job_new (window, title), collect_required_root, add_root);
+}
+
+void
+scup_ca_actions_add (ScupWindow *self)
+{
+  const GActionEntry entries[] = {
+    { "ca-init", on_initialize, NULL, NULL, NULL, { 0 } },
+    { "ca-backup", on_backup, NULL, NULL, NULL, { 0 } },
+    { "ca-display", on_display, NULL, NULL, NULL, { 0 } },
+    { "ca-add-root", on_add_root, NULL, NULL, NULL, { 0 } },
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+}

@@ -1,0 +1,204 @@
+/* scup-window.c: the main window of scup: menus, reader status, the outcome line and the
+ * results of Display.  The reader status is re-read every two seconds on the card queue. */
+#include "scup.h"
+
+#include <glib/gi18n.h>
+
+struct _ScupWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  OtkReaderStatus *reader_status;
+  GtkLabel *status_label;
+  GtkLabel *results_title;
+  GtkTextView *results_view;
+  GtkWidget *menu_bar;
+
+  guint refresh_id;
+  gboolean refreshing;
+  gboolean busy;
+};
+
+G_DEFINE_TYPE (ScupWindow, scup_window, GTK_TYPE_APPLICATION_WINDOW)
+
+typedef struct
+{
+  OtkReaderInfo info[2];
+} ReaderProbe;
+
+static void
+reader_probe_free (gpointer data)
+{
+  ReaderProbe *probe = data;
+
+  otk_reader_info_clear (&probe->info[0]);
+  otk_reader_info_clear (&probe->info[1]);
+  g_free (probe);
+}
+
+static void
+probe_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ScupWindow *self = source;
+  ScupApplication *app = SCUP_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  ReaderProbe *probe = g_new0 (ReaderProbe, 1);
+  GError *error = NULL;
+  CardContext *ctx = scup_application_get_context (app, &error);
+  GPtrArray *readers;
+
+  if (ctx == NULL)
+    {
+      reader_probe_free (probe);
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The list refresh also re-assigns the roles. */
+  readers = card_context_list_readers (ctx, &error);
+  if (readers != NULL && readers->len == 0)
+    g_set_error (&error, CARD_ERROR, CARD_ERROR_NO_READERS, _ ("No smart card readers found"));
+  if (error != NULL)
+    {
+      g_clear_pointer (&readers, g_ptr_array_unref);
+      reader_probe_free (probe);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_ptr_array_unref (readers);
+  for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
+    {
+      CardReader *reader = card_context_get_reader (ctx, role, NULL);
+
+      if (reader != NULL)
+        scup_probe_reader (reader, &probe->info[role - 1]);
+    }
+  g_task_return_pointer (task, probe, reader_probe_free);
+}
+
+static void
+on_probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ScupWindow *self = SCUP_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+  ReaderProbe *probe = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->refreshing = FALSE;
+  if (probe == NULL)
+    {
+      OtkReaderInfo none = { 0 };
+
+      otk_reader_status_set (self->reader_status, 1, &none);
+      otk_reader_status_set (self->reader_status, 2, &none);
+      scup_window_show_status (self, error->message);
+      return;
+    }
+  otk_reader_status_set (self->reader_status, 1, &probe->info[0]);
+  otk_reader_status_set (self->reader_status, 2, &probe->info[1]);
+  reader_probe_free (probe);
+}
+
+void
+scup_window_refresh_readers (ScupWindow *self)
+{
+  ScupApplication *app = SCUP_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr (GTask) task = NULL;
+
+  if (self->refreshing || app == NULL)
+    return;
+  self->refreshing = TRUE;
+  task = g_task_new (self, NULL, on_probe_done, NULL);
+  otk_card_queue_run (scup_application_get_queue (app), task, probe_thread);
+}
+
+static gboolean
+on_refresh_tick (gpointer data)
+{
+  ScupWindow *self = data;
+
+  /* A job holds the card queue; its end refreshes the status anyway. */
+  if (!self->busy)
+    scup_window_refresh_readers (self);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+scup_window_show_results (ScupWindow *self, const char *title, const char *text)
+{
+  gtk_label_set_text (self->results_title, title);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->results_view), text, -1);
+}
+
+void
+scup_window_show_status (ScupWindow *self, const char *text)
+{
+  gtk_label_set_text (self->status_label, text);
+}
+
+void
+scup_window_set_busy (ScupWindow *self, gboolean busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (self->menu_bar, !busy);
+}
+
+static void
+on_readers (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  ScupWindow *self = user_data;
+  ScupApplication *app = SCUP_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  gtk_window_present (GTK_WINDOW (scup_readers_dialog_new (self, app)));
+}
+
+static void
+on_refresh_readers (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  scup_window_refresh_readers (user_data);
+}
+
+static void
+scup_window_dispose (GObject *object)
+{
+  ScupWindow *self = SCUP_WINDOW (object);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  G_OBJECT_CLASS (scup_window_parent_class)->dispose (object);
+}
+
+static void
+scup_window_class_init (ScupWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = scup_window_dispose;
+  g_type_ensure (OTK_TYPE_READER_STATUS);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/opentke/scup/scup-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ScupWindow, reader_status);
+  gtk_widget_class_bind_template_child (widget_class, ScupWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ScupWindow, results_title);
+  gtk_widget_class_bind_template_child (widget_class, ScupWindow, results_view);
+  gtk_widget_class_bind_template_child (widget_class, ScupWindow, menu_bar);
+}
+
+static void
+scup_window_init (ScupWindow *self)
+{
+  const GActionEntry entries[] = {
+    { "readers", on_readers, NULL, NULL, NULL, { 0 } },
+    { "refresh-readers", on_refresh_readers, NULL, NULL, NULL, { 0 } },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  scup_ca_actions_add (self);
+  scup_ep11_actions_add (self);
+}
+
+ScupWindow *
+scup_window_new (ScupApplication *app)
+{
+  ScupWindow *self = g_object_new (SCUP_TYPE_WINDOW, "application", app, NULL);
+
+  scup_window_refresh_readers (self);
+  self->refresh_id = g_timeout_add_seconds (2, on_refresh_tick, self);
+  return self;
+}

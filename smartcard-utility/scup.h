@@ -1,0 +1,146 @@
+/* scup.h: the parts of the Smart Card Utility Program (private to scup).
+ *
+ *   ScupApplication   options (--virtual[=DECK], --pcsc), the card context and the card
+ *                     queue, the main window and the virtual deck window;
+ *   ScupWindow        menus CA Smart Card, EP11 Smart Card, Smart Card Readers; reader
+ *                     status; the results of Display;
+ *   ScupJob           one menu action: its inputs, a worker function run on the card
+ *                     queue, and the PIN-pad prompts it shows while the card waits;
+ *   ScupFormDialog    the inputs of an action (descriptions, a certificate file);
+ *   ScupReadersDialog the readers with role, PIN pad, card, card type; reader 1 and 2.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "opentke-card.h"
+#include "otk-widgets.h"
+
+G_BEGIN_DECLS
+
+/* ---- application -------------------------------------------------------------------- */
+
+#define SCUP_TYPE_APPLICATION (scup_application_get_type ())
+G_DECLARE_FINAL_TYPE (ScupApplication, scup_application, SCUP, APPLICATION, GtkApplication)
+
+/* @deck_dir: NULL for real readers through pcscd; "" for the default deck; else a deck
+ * folder.  @use_pcsc: with a deck, reach it through pcscd (the virtual PIN-pad driver)
+ * instead of libcard's in-process virtual backend. */
+ScupApplication *scup_application_new (const char *deck_dir, gboolean use_pcsc);
+OtkCardQueue *scup_application_get_queue (ScupApplication *app);
+/* Only on the card queue's thread: the card context, made at first use. */
+CardContext *scup_application_get_context (ScupApplication *app, GError **error);
+/* Only on the card queue's thread: sets the reader-name substrings of reader 1 and 2
+ * ("" = automatic) for the context and in GSettings. */
+void scup_application_set_reader_roles (ScupApplication *app, const char *reader1,
+                                        const char *reader2);
+
+/* ---- main window -------------------------------------------------------------------- */
+
+#define SCUP_TYPE_WINDOW (scup_window_get_type ())
+G_DECLARE_FINAL_TYPE (ScupWindow, scup_window, SCUP, WINDOW, GtkApplicationWindow)
+
+ScupWindow *scup_window_new (ScupApplication *app);
+/* Probes reader 1 and 2 on the card queue and shows them. */
+void scup_window_refresh_readers (ScupWindow *self);
+/* Shows @text (the contents of a card) in the results area. */
+void scup_window_show_results (ScupWindow *self, const char *title, const char *text);
+/* Shows the outcome line under the menus. */
+void scup_window_show_status (ScupWindow *self, const char *text);
+/* While a job runs the menus are insensitive. */
+void scup_window_set_busy (ScupWindow *self, gboolean busy);
+
+/* Adds the menu actions of the CA and EP11 menus to @self. */
+void scup_ca_actions_add (ScupWindow *self);
+void scup_ep11_actions_add (ScupWindow *self);
+
+/* ---- jobs --------------------------------------------------------------------------- */
+
+typedef struct _ScupJob ScupJob;
+/* Runs on the card queue's thread.  Returns FALSE with @error set on failure; on
+ * success it may set the job's results. */
+typedef gboolean (*ScupJobFunc) (ScupJob *job, CardContext *ctx, GError **error);
+
+/* Inputs and results of one action.  Inputs are set on the main thread before
+ * scup_job_run(); results are set by the worker function. */
+struct _ScupJob
+{
+  ScupWindow *window;
+  char *title;         /* the action, as in the menu */
+  char *text1, *text2; /* descriptions typed in the form */
+  GBytes *file;        /* a certificate file chosen in the form */
+  guint number;        /* a key part index, ... */
+
+  char *results;      /* text for the results area (Display), or NULL */
+  char *done_message; /* the outcome line */
+  /* Main thread, after the worker succeeded (e.g. ask before the next job). */
+  void (*on_success) (ScupJob *job);
+
+  /* private */
+  GCancellable *cancellable;
+  OtkPinPadDialog *pin_dialog;
+  guint pin_timeout_s;
+};
+
+ScupJob *scup_job_new (ScupWindow *window, const char *title);
+void scup_job_free (ScupJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScupJob, scup_job_free)
+/* Takes @job; runs @func on the card queue, then shows its outcome (results, the
+ * outcome line, or an error dialog) and refreshes the reader status. */
+void scup_job_run (ScupJob *job, ScupJobFunc func);
+
+/* On the worker thread, around a libcard call that waits for PIN-pad entries: shows
+ * and hides the prompt "Enter the PIN on the PIN pad of reader N". */
+void scup_job_pin_prompt_begin (ScupJob *job, CardReaderRole reader, const char *what);
+void scup_job_pin_prompt_end (ScupJob *job);
+/* TRUE when the user pressed Cancel in the prompt; the job stops at its next step. */
+gboolean scup_job_check_cancelled (ScupJob *job, GError **error);
+
+/* Worker helpers shared by the actions: the reader of @role with a card in it, and a
+ * session on it with @applet selected. */
+CardSession *scup_open_card (CardContext *ctx, CardReaderRole role, CardApplet applet,
+                             GError **error);
+/* Enters what @session still needs (CA: both PINs; EP11: the PIN), prompting on the
+ * session's reader; does nothing when the card is unlocked already. */
+gboolean scup_unlock_card (ScupJob *job, CardSession *session, GError **error);
+/* Probes one reader for the status area / readers dialog (worker thread). */
+void scup_probe_reader (CardReader *reader, OtkReaderInfo *info);
+/* "CA smart card, personalized", "EP11 smart card, enrolled", ... */
+char *scup_describe_card (CardType type, CardState state);
+
+/* ---- forms -------------------------------------------------------------------------- */
+
+#define SCUP_TYPE_FORM_DIALOG (scup_form_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (ScupFormDialog, scup_form_dialog, SCUP, FORM_DIALOG, GtkDialog)
+
+/* A dialog with an explanation, up to two text fields and one file field; fields whose
+ * label is NULL are hidden.  The OK button is named @ok_label. */
+ScupFormDialog *scup_form_dialog_new (GtkWindow *parent, const char *title, const char *explanation,
+                                      const char *text1_label, const char *text2_label,
+                                      const char *file_label, const char *ok_label);
+const char *scup_form_dialog_get_text1 (ScupFormDialog *self);
+const char *scup_form_dialog_get_text2 (ScupFormDialog *self);
+/* The chosen file's path, or NULL. */
+char *scup_form_dialog_get_file (ScupFormDialog *self);
+/* Max characters of the text fields (card descriptions). */
+void scup_form_dialog_set_max_length (ScupFormDialog *self, int max_length);
+
+/* Checks the form's inputs (main thread) and copies what the job needs from them; the
+ * two texts are copied to job->text1/text2 before it is called. */
+typedef gboolean (*ScupFormCollect) (ScupFormDialog *form, ScupJob *job, GError **error);
+/* Shows @form; on OK collects the inputs into @job (@collect may be NULL) and runs it
+ * with @func; on Cancel drops @job.  Takes @job. */
+void scup_form_dialog_run_job (ScupFormDialog *form, ScupJob *job, ScupFormCollect collect,
+                               ScupJobFunc func);
+/* Asks "@question" with @detail, Yes/No, No by default; on Yes runs @job with @func. */
+void scup_confirm_job (ScupJob *job, const char *question, const char *detail,
+                       const char *yes_label, ScupJobFunc func);
+
+/* ---- readers dialog ----------------------------------------------------------------- */
+
+#define SCUP_TYPE_READERS_DIALOG (scup_readers_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (ScupReadersDialog, scup_readers_dialog, SCUP, READERS_DIALOG, GtkDialog)
+
+ScupReadersDialog *scup_readers_dialog_new (ScupWindow *window, ScupApplication *app);
+
+G_END_DECLS
