@@ -185,16 +185,16 @@ CardKeyfile *
 card_keyfile_create_signature_key (const char *dir, const char *admin_name, const char *password,
                                    const CardKeyfileCost *cost, GError **error)
 {
-  guint8 scalar[CARD_P521_SCALAR_LEN], point[CARD_P521_POINT_LEN], ski[CARD_SKI_LEN];
+  guint8 scalar[KF_SCALAR_LEN], point[KF_POINT_LEN], ski[KF_SKI_LEN];
   EVP_PKEY *key = NULL;
   CardKeyfile *keyfile = NULL;
 
   if (!check_new_file_input (admin_name, CARD_KEYFILE_ADMIN_NAME_MAX, "administrator name",
                              password, error))
     return NULL;
-  if ((key = card_crypto_generate_p521 (error)) == NULL
-      || !card_crypto_scalar_from_key (key, scalar, error)
-      || !card_crypto_point_from_key (key, point, error))
+  if ((key = keyfile_crypto_generate_p521 (error)) == NULL
+      || !keyfile_crypto_scalar_from_key (key, scalar, error)
+      || !keyfile_crypto_point_from_key (key, point, error))
     goto out;
   card_crypto_ski (point, ski);
   keyfile = write_keyfile (dir, CARD_KEYFILE_SIGNATURE_KEY, admin_name, point, scalar,
@@ -209,7 +209,7 @@ CardKeyfile *
 card_keyfile_create_key_part (const char *dir, const char *description, const guint8 *value,
                               const char *password, const CardKeyfileCost *cost, GError **error)
 {
-  guint8 part[CARD_KEY_PART_LEN], vp[CARD_VP_LEN];
+  guint8 part[KF_PART_LEN], vp[KF_VP_LEN];
   CardKeyfile *keyfile = NULL;
 
   if (!check_new_file_input (description, CARD_KEYFILE_DESCRIPTION_MAX, "key part description",
@@ -217,9 +217,9 @@ card_keyfile_create_key_part (const char *dir, const char *description, const gu
     return NULL;
   if (value != NULL)
     memcpy (part, value, sizeof part);
-  else if (!card_crypto_random (part, sizeof part, error))
+  else if (!keyfile_crypto_random (part, sizeof part, error))
     goto out;
-  card_crypto_vp (part, vp);
+  keyfile_crypto_vp (part, vp);
   keyfile = write_keyfile (dir, CARD_KEYFILE_KEY_PART, description, vp, part, sizeof part, vp,
                            password, cost, error);
 out:
@@ -232,19 +232,19 @@ static gboolean
 unlock_opentke (const CardKeyfile *keyfile, const char *password, CardKeyfileKey *key,
                 GError **error)
 {
-  guint8 scalar[CARD_P521_SCALAR_LEN];
+  guint8 scalar[KF_SCALAR_LEN];
   gboolean ok = FALSE;
 
   if (keyfile->kind == CARD_KEYFILE_KEY_PART)
     {
       if (!keyfile_opentke_decrypt (keyfile, password, key->part, sizeof key->part, error))
         goto out;
-      card_crypto_vp (key->part, key->id);
+      keyfile_crypto_vp (key->part, key->id);
     }
   else
     {
       if (!keyfile_opentke_decrypt (keyfile, password, scalar, sizeof scalar, error)
-          || (key->pkey = card_crypto_private_key_from_scalar (scalar, key->public_point, error))
+          || (key->pkey = keyfile_crypto_private_key_from_scalar (scalar, key->public_point, error))
                  == NULL)
         goto out;
       card_crypto_ski (key->public_point, key->id);
@@ -273,7 +273,7 @@ card_keyfile_unlock (const CardKeyfile *keyfile, const char *password, GError **
   else
     {
       key->pkey = keyfile_vendor_decrypt (keyfile, password, error);
-      ok = key->pkey != NULL && card_crypto_point_from_key (key->pkey, key->public_point, error);
+      ok = key->pkey != NULL && keyfile_crypto_point_from_key (key->pkey, key->public_point, error);
       memcpy (key->id, keyfile->id, CARD_KEYFILE_ID_LEN); /* checked by the decrypt */
     }
   if (!ok)
@@ -327,7 +327,7 @@ card_keyfile_key_sign_digest (const CardKeyfileKey *key, const guint8 digest[64]
                               guint8 signature[CARD_KEYFILE_SIGNATURE_LEN], GError **error)
 {
   return check_kind (key, CARD_KEYFILE_SIGNATURE_KEY, error)
-         && card_crypto_sign_digest (key->pkey, digest, signature, error);
+         && keyfile_crypto_sign_digest (key->pkey, digest, signature, error);
 }
 
 gboolean
@@ -336,7 +336,7 @@ card_keyfile_key_encrypt_part (const CardKeyfileKey *key, const guint8 *chain, g
                                guint8 blob[CARD_KEYFILE_TRANSPORT_BLOB_LEN], GError **error)
 {
   return check_kind (key, CARD_KEYFILE_KEY_PART, error)
-         && card_transport_encrypt_key_part (key->part, chain, chain_len, roots, roots_len, blob,
+         && keyfile_crypto_encrypt_key_part (key->part, chain, chain_len, roots, roots_len, blob,
                                              error);
 }
 
@@ -344,7 +344,7 @@ gboolean
 card_keyfile_key_export_secret (const CardKeyfileKey *key, guint8 *out, gsize out_len,
                                 gsize *written, GError **error)
 {
-  gsize need = key->kind == CARD_KEYFILE_KEY_PART ? CARD_KEY_PART_LEN : CARD_P521_SCALAR_LEN;
+  gsize need = key->kind == CARD_KEYFILE_KEY_PART ? KF_PART_LEN : KF_SCALAR_LEN;
 
   if (out_len < need)
     {
@@ -354,7 +354,7 @@ card_keyfile_key_export_secret (const CardKeyfileKey *key, guint8 *out, gsize ou
     }
   if (key->kind == CARD_KEYFILE_KEY_PART)
     memcpy (out, key->part, need);
-  else if (!card_crypto_scalar_from_key (key->pkey, out, error))
+  else if (!keyfile_crypto_scalar_from_key (key->pkey, out, error))
     return FALSE;
   *written = need;
   return TRUE;

@@ -23,13 +23,13 @@
 static gsize
 public_len (CardKeyfileKind kind)
 {
-  return kind == CARD_KEYFILE_SIGNATURE_KEY ? CARD_P521_POINT_LEN : CARD_VP_LEN;
+  return kind == CARD_KEYFILE_SIGNATURE_KEY ? KF_POINT_LEN : KF_VP_LEN;
 }
 
 static gsize
 secret_len (CardKeyfileKind kind)
 {
-  return kind == CARD_KEYFILE_SIGNATURE_KEY ? CARD_P521_SCALAR_LEN : CARD_KEY_PART_LEN;
+  return kind == CARD_KEYFILE_SIGNATURE_KEY ? KF_SCALAR_LEN : KF_PART_LEN;
 }
 
 /* Memory scrypt needs for @cost (OpenSSL's count), or 0 when the cost is out of range. */
@@ -122,9 +122,7 @@ keyfile_opentke_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GErr
   name_len = data[OFF_NAME_LEN];
   pub_len = public_len (keyfile->kind);
   off = OFF_NAME_LEN + 1;
-  if (len
-      != off + name_len + pub_len + CARD_GCM_NONCE_LEN + secret_len (keyfile->kind)
-             + CARD_GCM_TAG_LEN)
+  if (len != off + name_len + pub_len + KF_NONCE_LEN + secret_len (keyfile->kind) + KF_TAG_LEN)
     return bad_format (error, "wrong length");
   max_chars = keyfile->kind == CARD_KEYFILE_SIGNATURE_KEY ? CARD_KEYFILE_ADMIN_NAME_MAX
                                                           : CARD_KEYFILE_DESCRIPTION_MAX;
@@ -134,11 +132,11 @@ keyfile_opentke_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GErr
   off += name_len;
   if (keyfile->kind == CARD_KEYFILE_SIGNATURE_KEY)
     {
-      guint8 ski[CARD_SKI_LEN];
+      guint8 ski[KF_SKI_LEN];
 
       if (data[off] != 0x04)
         return bad_format (error, "bad public key");
-      memcpy (keyfile->public_point, data + off, CARD_P521_POINT_LEN);
+      memcpy (keyfile->public_point, data + off, KF_POINT_LEN);
       card_crypto_ski (keyfile->public_point, ski);
       keyfile_set_id (keyfile, ski);
     }
@@ -156,7 +154,7 @@ keyfile_opentke_build (CardKeyfileKind kind, const char *name, const guint8 *pub
 {
   GByteArray *out = g_byte_array_new ();
   guint8 fixed[OFF_NAME_LEN + 1], derived[32 + KEYFILE_CHECK_LEN];
-  guint8 nonce[CARD_GCM_NONCE_LEN], tag[CARD_GCM_TAG_LEN], cipher[CARD_P521_SCALAR_LEN];
+  guint8 nonce[KF_NONCE_LEN], tag[KF_TAG_LEN], cipher[KF_SCALAR_LEN];
   gsize name_len = strlen (name), header_len;
   gboolean ok = FALSE;
 
@@ -177,8 +175,8 @@ keyfile_opentke_build (CardKeyfileKind kind, const char *name, const guint8 *pub
                    "The name or the password cost is out of range.");
       goto out;
     }
-  if (!card_crypto_random (fixed + 22, KEYFILE_SALT_LEN, error)
-      || !card_crypto_random (nonce, sizeof nonce, error)
+  if (!keyfile_crypto_random (fixed + 22, KEYFILE_SALT_LEN, error)
+      || !keyfile_crypto_random (nonce, sizeof nonce, error)
       || !derive_key (password, fixed + 22, cost, derived, error))
     goto out;
   memcpy (fixed + 54, derived + 32, KEYFILE_CHECK_LEN);
@@ -186,8 +184,8 @@ keyfile_opentke_build (CardKeyfileKind kind, const char *name, const guint8 *pub
   g_byte_array_append (out, (const guint8 *)name, (guint)name_len);
   g_byte_array_append (out, public_value, (guint)public_len (kind));
   header_len = out->len;
-  if (!card_crypto_gcm_seal (derived, nonce, out->data, header_len, secret, secret_size, cipher,
-                             tag, error))
+  if (!keyfile_crypto_gcm_seal (derived, nonce, out->data, header_len, secret, secret_size, cipher,
+                                tag, error))
     goto out;
   g_byte_array_append (out, nonce, sizeof nonce);
   g_byte_array_append (out, cipher, (guint)secret_size);
@@ -223,8 +221,8 @@ keyfile_opentke_decrypt (const CardKeyfile *keyfile, const char *password, guint
                    keyfile->file_name ? keyfile->file_name : keyfile->name);
       goto out;
     }
-  ok = card_crypto_gcm_open (derived, nonce, data, keyfile->header_len, nonce + CARD_GCM_NONCE_LEN,
-                             secret_size, nonce + CARD_GCM_NONCE_LEN + secret_size, secret);
+  ok = keyfile_crypto_gcm_open (derived, nonce, data, keyfile->header_len, nonce + KF_NONCE_LEN,
+                                secret_size, nonce + KF_NONCE_LEN + secret_size, secret);
   if (!ok)
     g_set_error (error, CARD_ERROR, CARD_ERROR_KEYFILE_BAD_FORMAT,
                  "The key file %s was altered since it was written: it is not used.",

@@ -1,8 +1,8 @@
 /* keyfile-private.h: what the files of libcard/keyfile/ share (internal). */
 #pragma once
 
-#include "card-crypto.h"
-#include "opentke-card.h"
+#include "card-private.h"
+#include "keyfile-crypto.h"
 
 G_BEGIN_DECLS
 
@@ -25,9 +25,9 @@ struct _CardKeyfile
   CardKeyfileCost cost;
   guint8 salt[KEYFILE_SALT_LEN];
   guint8 check[KEYFILE_CHECK_LEN];
-  guint8 public_point[CARD_P521_POINT_LEN]; /* signature keys */
-  GBytes *raw;                              /* the whole file; bytes [0, header_len) are the AAD */
-  gsize header_len;                         /* offset of the nonce */
+  guint8 public_point[KF_POINT_LEN]; /* signature keys */
+  GBytes *raw;                       /* the whole file; bytes [0, header_len) are the AAD */
+  gsize header_len;                  /* offset of the nonce */
 
   /* TKE CLI format */
   GBytes *vendor_salt;
@@ -38,9 +38,9 @@ struct _CardKeyfileKey
 {
   CardKeyfileKind kind;
   guint8 id[CARD_KEYFILE_ID_LEN];
-  guint8 public_point[CARD_P521_POINT_LEN];
-  EVP_PKEY *pkey;                 /* signature keys */
-  guint8 part[CARD_KEY_PART_LEN]; /* key parts */
+  guint8 public_point[KF_POINT_LEN];
+  EVP_PKEY *pkey;           /* signature keys */
+  guint8 part[KF_PART_LEN]; /* key parts */
 };
 
 /* Sets id and id_hex. */

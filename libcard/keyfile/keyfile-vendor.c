@@ -57,7 +57,7 @@ keyfile_vendor_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GErro
   g_autoptr (GHashTable) members = keyfile_json_parse_flat_object ((const char *)data, len, error);
   static const char *const name_members[] = { "adminName", "name", "description" };
   const char *type;
-  guint8 ski[CARD_SKI_LEN];
+  guint8 ski[KF_SKI_LEN];
 
   if (members == NULL)
     return FALSE;
@@ -71,7 +71,7 @@ keyfile_vendor_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GErro
     return bad_format (error, "the ski is not 64 hex digits");
   keyfile->vendor_salt = hex_member (members, "seaSalt", MIN_SALT_LEN, MAX_SALT_LEN);
   keyfile->vendor_enckey
-      = hex_member (members, "enckey", CARD_GCM_NONCE_LEN + CARD_GCM_TAG_LEN + 1, MAX_ENCKEY_LEN);
+      = hex_member (members, "enckey", KF_NONCE_LEN + KF_TAG_LEN + 1, MAX_ENCKEY_LEN);
   if (keyfile->vendor_salt == NULL || keyfile->vendor_enckey == NULL)
     return bad_format (error, "seaSalt or enckey is missing or not hex");
   for (gsize i = 0; i < G_N_ELEMENTS (name_members) && keyfile->name == NULL; i++)
@@ -113,12 +113,12 @@ keyfile_vendor_decrypt (const CardKeyfile *keyfile, const char *password, GError
   gsize salt_len, enc_len, plain_len, der_len = 0;
   const guint8 *salt = g_bytes_get_data (keyfile->vendor_salt, &salt_len);
   const guint8 *enc = g_bytes_get_data (keyfile->vendor_enckey, &enc_len);
-  guint8 aes_key[32], point[CARD_P521_POINT_LEN], ski[CARD_SKI_LEN];
+  guint8 aes_key[32], point[KF_POINT_LEN], ski[KF_SKI_LEN];
   guint8 *plain = NULL, *der = NULL;
   const guint8 *p;
   EVP_PKEY *key = NULL, *result = NULL;
 
-  plain_len = enc_len - CARD_GCM_NONCE_LEN - CARD_GCM_TAG_LEN;
+  plain_len = enc_len - KF_NONCE_LEN - KF_TAG_LEN;
   plain = g_malloc0 (plain_len + 1);
   if (PKCS5_PBKDF2_HMAC (password, (int)strlen (password), salt, (int)salt_len, PBKDF2_ITERATIONS,
                          EVP_sha256 (), sizeof aes_key, aes_key)
@@ -131,8 +131,8 @@ keyfile_vendor_decrypt (const CardKeyfile *keyfile, const char *password, GError
     }
   /* no AAD and no password check in this format: a wrong password and an altered
    * enckey look the same */
-  if (!card_crypto_gcm_open (aes_key, enc, NULL, 0, enc + CARD_GCM_NONCE_LEN, plain_len,
-                             enc + CARD_GCM_NONCE_LEN + plain_len, plain))
+  if (!keyfile_crypto_gcm_open (aes_key, enc, NULL, 0, enc + KF_NONCE_LEN, plain_len,
+                                enc + KF_NONCE_LEN + plain_len, plain))
     {
       g_set_error (error, CARD_ERROR, CARD_ERROR_KEYFILE_BAD_PASSWORD,
                    "The password of the TKE CLI key file %s is wrong (or the file was altered).",
@@ -147,10 +147,10 @@ keyfile_vendor_decrypt (const CardKeyfile *keyfile, const char *password, GError
       bad_format (error, "the decrypted key is not a PEM private key");
       goto out;
     }
-  if (!card_crypto_point_from_key (key, point, error))
+  if (!keyfile_crypto_point_from_key (key, point, error))
     goto out;
   card_crypto_ski (point, ski);
-  if (memcmp (ski, keyfile->id, CARD_SKI_LEN) != 0)
+  if (memcmp (ski, keyfile->id, KF_SKI_LEN) != 0)
     {
       bad_format (error, "the key does not match the ski recorded in the file");
       goto out;
