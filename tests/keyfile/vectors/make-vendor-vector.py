@@ -5,21 +5,25 @@ layout of docs/key-files.md: JSON {keyType, enckey, seaSalt, ski}; enckey = hex(
 || AES-256-GCM(ciphertext || tag)) under PBKDF2-HMAC-SHA256(password, seaSalt, 4096, 32);
 the plaintext is a PEM block labelled "PRIVATE KEY" holding the SEC1 ECPrivateKey DER.
 
-Usage: make-vendor-vector.py  (writes vendor-p521.sigkey and vendor-p521.point here)
-The password of the vector is "vendor-password".
+Usage: make-vendor-vector.py [PASSWORD PREFIX]
+Writes PREFIX.sigkey and PREFIX.point; by default vendor-p521.* here with the password
+"vendor-password" (the test vector).  The fuzz seed of tests/fuzz/keyfile/corpus was made
+with: make-vendor-vector.py fuzz-password /tmp/vendor-fuzz
 """
 import base64
 import hashlib
 import json
 import os
+import sys
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-PASSWORD = b"vendor-password"
 here = os.path.dirname(os.path.abspath(__file__))
+PASSWORD = (sys.argv[1] if len(sys.argv) > 2 else "vendor-password").encode()
+prefix = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "vendor-p521")
 
 key = ec.generate_private_key(ec.SECP521R1())
 sec1 = key.private_bytes(serialization.Encoding.DER,
@@ -38,7 +42,7 @@ point = key.public_key().public_bytes(serialization.Encoding.X962,
                                       serialization.PublicFormat.UncompressedPoint)
 doc = {"keyType": "p521ec", "enckey": enc.hex(), "seaSalt": salt.hex(),
        "ski": hashlib.sha256(point).hexdigest()}
-with open(os.path.join(here, "vendor-p521.sigkey"), "w") as f:
+with open(prefix + ".sigkey", "w") as f:
     json.dump(doc, f)
-with open(os.path.join(here, "vendor-p521.point"), "w") as f:
+with open(prefix + ".point", "w") as f:
     f.write(point.hex() + "\n")
