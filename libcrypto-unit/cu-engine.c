@@ -512,6 +512,17 @@ cu_engine_key_create (CuEngine *engine, const char *instance, const char *unit_i
   return out;
 }
 
+gboolean
+cu_engine_key_create_many (CuEngine *engine, const char *instance, const char *unit_id, guint n,
+                           GError **error)
+{
+  gboolean ok = FALSE;
+
+  WITH_UNIT (engine, instance, unit_id, error, FALSE,
+             ok = cu_unit_key_create_many (unit_, n, error));
+  return ok;
+}
+
 GPtrArray *
 cu_engine_key_list (CuEngine *engine, const char *instance, const char *unit_id, GError **error)
 {

@@ -85,8 +85,9 @@ parse_key_id (const char *key_id, uint8_t id[KEY_ID_LEN], GError **error)
   return TRUE;
 }
 
-char *
-cu_unit_key_create (CuUnit *unit, GError **error)
+/* Creates @n keys in one transaction; the ID of the last one is returned. */
+static char *
+key_create (CuUnit *unit, guint n, GError **error)
 {
   CuRegs regs;
   uint8_t id[KEY_ID_LEN], key[CU_AES_KEY_LEN], wrapped[CU_WRAPPED_KEY_LEN], vp[CU_VP_LEN];
@@ -99,30 +100,51 @@ cu_unit_key_create (CuUnit *unit, GError **error)
     return NULL;
   if (!cu_keystore_count (unit, NULL, NULL, &count, error))
     goto out;
-  if (count >= CU_MAX_KEYS)
+  if (count + n > CU_MAX_KEYS)
     {
       g_set_error (error, CU_ERROR, CU_ERROR_LIMIT, "Key storage is full (%d keys)", CU_MAX_KEYS);
       goto out;
     }
   cu_regs_vp (&regs, TRUE, vp);
-  if (!cu_random (id, sizeof id, error) || !cu_random (key, sizeof key, error)
-      || (kw = cu_key_wrap_new (regs.cur_key, TRUE, error)) == NULL
-      || !cu_key_wrap_run (kw, key, sizeof key, wrapped, sizeof wrapped, error))
-    goto out;
-  stmt = cu_db_prepare (
-      unit->db, "INSERT INTO keys (key_id, wrapped, mk_vp, created) VALUES (?, ?, ?, ?)", error);
+  kw = cu_key_wrap_new (regs.cur_key, TRUE, error);
+  stmt = kw ? cu_db_prepare (
+             unit->db, "INSERT INTO keys (key_id, wrapped, mk_vp, created) VALUES (?, ?, ?, ?)",
+             error)
+            : NULL;
   if (stmt == NULL)
     goto out;
-  sqlite3_bind_blob (stmt, 1, id, sizeof id, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, wrapped, sizeof wrapped, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 3, vp, sizeof vp, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-  ok = cu_db_step_done (unit->db, stmt, error);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!cu_random (id, sizeof id, error) || !cu_random (key, sizeof key, error)
+          || !cu_key_wrap_run (kw, key, sizeof key, wrapped, sizeof wrapped, error))
+        goto out;
+      sqlite3_bind_blob (stmt, 1, id, sizeof id, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, wrapped, sizeof wrapped, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, vp, sizeof vp, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      if (!cu_db_step_done (unit->db, stmt, error))
+        goto out;
+    }
+  ok = TRUE;
 out:
   sqlite3_finalize (stmt);
   secure_clear (key, sizeof key);
   ok = key_op_end (unit, &regs, ok, error);
   return ok ? otk_hex_encode (id, sizeof id) : NULL;
+}
+
+char *
+cu_unit_key_create (CuUnit *unit, GError **error)
+{
+  return key_create (unit, 1, error);
+}
+
+gboolean
+cu_unit_key_create_many (CuUnit *unit, guint n, GError **error)
+{
+  g_autofree char *last = n > 0 ? key_create (unit, n, error) : NULL;
+
+  return n == 0 || last != NULL;
 }
 
 GPtrArray *

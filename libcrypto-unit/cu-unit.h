@@ -83,6 +83,8 @@ int cu_commands_needed (const CuRegs *regs, const CuCommand *cmd, GError **error
 
 /* cu-keystore.c */
 char *cu_unit_key_create (CuUnit *unit, GError **error);
+/* Tests and bench: @n keys in one transaction. */
+gboolean cu_unit_key_create_many (CuUnit *unit, guint n, GError **error);
 GPtrArray *cu_unit_key_list (CuUnit *unit, GError **error);
 gboolean cu_unit_key_delete (CuUnit *unit, const char *key_id, GError **error);
 GBytes *cu_unit_key_encrypt (CuUnit *unit, const char *key_id, GBytes *plaintext, GError **error);
@@ -100,6 +102,8 @@ extern guint cu_unit_test_stop_rotation_after;
 
 /* cu-engine.c, for tests: opens without finishing interrupted rotations. */
 CuEngine *cu_engine_open_no_resume (const char *state_dir, GError **error);
+gboolean cu_engine_key_create_many (CuEngine *engine, const char *instance, const char *unit_id,
+                                    guint n, GError **error);
 
 /* cu-audit.c */
 gboolean cu_audit_append (sqlite3 *db, CuAuditEntry *entry, GError **error);
