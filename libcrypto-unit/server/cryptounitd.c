@@ -248,6 +248,8 @@ main (int argc, char **argv)
   gboolean ok = FALSE;
 
   setlocale (LC_ALL, "");
+  /* stdout is for what the commands print (credential, listening line). */
+  g_log_writer_default_set_use_stderr (TRUE);
   /* The process holds unit keys and credentials: no core dumps. */
   prctl (PR_SET_DUMPABLE, 0);
   if (argc > 1)
