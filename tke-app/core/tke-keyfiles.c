@@ -4,6 +4,24 @@
 
 #include <string.h>
 
+/* Oldest first; files made in the same second by name, so that a list reads
+ * the same on every run. */
+static gint
+compare_keyfiles (gconstpointer a, gconstpointer b)
+{
+  const CardKeyfile *ka = *(CardKeyfile *const *)a;
+  const CardKeyfile *kb = *(CardKeyfile *const *)b;
+  gint64 ta = card_keyfile_get_created (ka), tb = card_keyfile_get_created (kb);
+  int by_name;
+
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
+  by_name = g_utf8_collate (card_keyfile_get_name (ka), card_keyfile_get_name (kb));
+  if (by_name != 0)
+    return by_name;
+  return g_strcmp0 (card_keyfile_get_file_name (ka), card_keyfile_get_file_name (kb));
+}
+
 GPtrArray *
 tke_ceremony_list_keyfiles (TkeCeremony *c, CardKeyfileKind kind, GError **error)
 {
@@ -16,6 +34,7 @@ tke_ceremony_list_keyfiles (TkeCeremony *c, CardKeyfileKind kind, GError **error
   for (guint i = 0; i < all->len; i++)
     if (card_keyfile_get_kind (g_ptr_array_index (all, i)) == kind)
       g_ptr_array_add (out, g_ptr_array_steal_index (all, i--));
+  g_ptr_array_sort (out, compare_keyfiles);
   return out;
 }
 

@@ -70,6 +70,13 @@ terminal_read_line (TkeLinePrompter *lp, gboolean secret)
       line = g_malloc (len + 1);
       memcpy (line, buf, len);
       line[len] = '\0';
+      /* Answers from a script: show them as a person would have typed them,
+       * secrets masked, so that the transcript reads like a session. */
+      if (!isatty (self->in_fd))
+        {
+          fputs (secret ? "********" : line, self->out);
+          fputc ('\n', self->out);
+        }
     }
   secure_clear (buf, sizeof buf);
   return line;

@@ -1,0 +1,381 @@
+/* tkectl: the command line of the key ceremony.  Its verbs mirror the
+ * vendor's TKE CLI (seed 002); every prompt is answered one line at a time
+ * on stdin (a terminal or not), secrets never come from arguments or the
+ * environment, and the exit status is 0 only on success. */
+#include "tkectl.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+typedef gboolean (*VerbFunc) (Tkectl *t, GError **error);
+
+typedef struct
+{
+  const char *name;
+  VerbFunc run;
+  const char *help;
+} Verb;
+
+TkeCeremony *
+tkectl_ceremony (Tkectl *t, GError **error)
+{
+  if (!t->ceremony)
+    {
+      t->ceremony = tke_ceremony_new (t->ws, t->prompter, error);
+      if (t->ceremony)
+        tke_ceremony_set_sign_with_cards (t->ceremony, t->opts->card);
+    }
+  return t->ceremony;
+}
+
+/* Verbs that only need the ceremony: one line each. */
+#define CEREMONY_VERB(fn, call)                                                                    \
+  static gboolean fn (Tkectl *t, GError **error)                                                   \
+  {                                                                                                \
+    TkeCeremony *c = tkectl_ceremony (t, error);                                                   \
+    return c && (call);                                                                            \
+  }
+
+CEREMONY_VERB (verb_unit_add, tke_ceremony_select_units (c, TRUE, error))
+CEREMONY_VERB (verb_unit_rm, tke_ceremony_select_units (c, FALSE, error))
+CEREMONY_VERB (verb_admin_add, tke_ceremony_admin_add (c, t->opts->card, error))
+CEREMONY_VERB (verb_admin_rm, tke_ceremony_admin_remove (c, error))
+CEREMONY_VERB (verb_thrhld_set, tke_ceremony_set_thresholds (c, error))
+CEREMONY_VERB (verb_mk_load, tke_ceremony_mk_load (c, t->opts->card, error))
+CEREMONY_VERB (verb_mk_commit, tke_ceremony_mk_commit (c, error))
+CEREMONY_VERB (verb_mk_setimm, tke_ceremony_mk_set_immediate (c, error))
+CEREMONY_VERB (verb_mk_clrnew, tke_ceremony_mk_clear_new (c, error))
+CEREMONY_VERB (verb_mk_clrcur, tke_ceremony_mk_clear_current (c, error))
+CEREMONY_VERB (verb_mk_rotate, tke_ceremony_mk_rotate (c, error))
+CEREMONY_VERB (verb_zeroize, tke_ceremony_zeroize (c, error))
+CEREMONY_VERB (verb_sigkey_add, tke_ceremony_sigkey_add (c, error))
+CEREMONY_VERB (verb_sigkey_sel, tke_ceremony_sigkey_select (c, error))
+CEREMONY_VERB (verb_sigkey_rm, tke_ceremony_keyfile_remove (c, FALSE, error))
+CEREMONY_VERB (verb_mk_rm, tke_ceremony_keyfile_remove (c, TRUE, error))
+
+static gboolean
+verb_units (Tkectl *t, GError **error)
+{
+  return tkectl_list_units (t, error);
+}
+
+static gboolean
+verb_compare (Tkectl *t, GError **error)
+{
+  return tkectl_compare (t, error);
+}
+
+static gboolean
+verb_admins (Tkectl *t, GError **error)
+{
+  return tkectl_list_admins (t, error);
+}
+
+static gboolean
+verb_thrhlds (Tkectl *t, GError **error)
+{
+  return tkectl_list_thresholds (t, error);
+}
+
+static gboolean
+verb_mk (Tkectl *t, GError **error)
+{
+  return tkectl_list_registers (t, error);
+}
+
+static gboolean
+verb_sigkeys (Tkectl *t, GError **error)
+{
+  return tkectl_list_keyfiles (t, CARD_KEYFILE_SIGNATURE_KEY, error);
+}
+
+static gboolean
+verb_mks (Tkectl *t, GError **error)
+{
+  return tkectl_list_keyfiles (t, CARD_KEYFILE_KEY_PART, error);
+}
+
+static gboolean
+verb_mk_add (Tkectl *t, GError **error)
+{
+  TkeCeremony *c;
+
+  if (t->opts->random == t->opts->value)
+    {
+      g_set_error_literal (error, TKE_ERROR, TKE_ERROR_INVALID_INPUT,
+                           "mk-add needs exactly one of --random and --value");
+      return FALSE;
+    }
+  c = tkectl_ceremony (t, error);
+  return c && tke_ceremony_mk_add (c, t->opts->value, error);
+}
+
+/* cryptounit-cp: lists the control points; "cryptounit-cp enable|disable
+ * NAME..." changes them (NAME: ec25519, btc, other-ecdsa). */
+static gboolean
+verb_cp (Tkectl *t, GError **error)
+{
+  static const struct
+  {
+    const char *name;
+    CuControlPoint bit;
+  } names[] = { { "ec25519", CU_CP_EC25519 },
+                { "btc", CU_CP_BTC },
+                { "other-ecdsa", CU_CP_OTHER_ECDSA } };
+  char **args = t->opts->args;
+  gboolean enable;
+  g_autoptr (GPtrArray) states = NULL;
+  TkeCeremony *c;
+  guint32 mask;
+
+  if (!args || !args[0])
+    return tkectl_list_control_points (t, error);
+  if (strcmp (args[0], "enable") != 0 && strcmp (args[0], "disable") != 0)
+    {
+      g_set_error (error, TKE_ERROR, TKE_ERROR_INVALID_INPUT,
+                   "cryptounit-cp takes \"enable\" or \"disable\", not \"%s\"", args[0]);
+      return FALSE;
+    }
+  enable = strcmp (args[0], "enable") == 0;
+  c = tkectl_ceremony (t, error);
+  if (!c || !(states = tke_ceremony_get_selected_states (c, error)))
+    return FALSE;
+  if (tke_unit_states_differ (states))
+    {
+      g_set_error_literal (error, TKE_ERROR, TKE_ERROR_UNITS_DIFFER,
+                           "Crypto units are configured differently: select the units to change "
+                           "one by one");
+      return FALSE;
+    }
+  mask = ((CuUnitState *)g_ptr_array_index (states, 0))->control_points;
+  for (guint i = 1; args[i]; i++)
+    {
+      guint j;
+      for (j = 0; j < G_N_ELEMENTS (names); j++)
+        if (strcmp (args[i], names[j].name) == 0)
+          break;
+      if (j == G_N_ELEMENTS (names))
+        {
+          g_set_error (error, TKE_ERROR, TKE_ERROR_INVALID_INPUT,
+                       "Unknown control point \"%s\" (ec25519, btc, other-ecdsa)", args[i]);
+          return FALSE;
+        }
+      mask = enable ? mask | names[j].bit : mask & ~(guint32)names[j].bit;
+    }
+  return tke_ceremony_set_control_points (c, mask, error);
+}
+
+/* tkectl target: shows the target, or sets it (--url U --credential-file F
+ * --fingerprint SHA256), or "target --local" goes back to the local one. */
+static gboolean
+verb_target (Tkectl *t, GError **error)
+{
+  char **args = t->opts->args;
+  const char *url = NULL, *cred = NULL, *fp = NULL;
+  gboolean local = FALSE;
+
+  for (guint i = 0; args && args[i]; i++)
+    {
+      const char **dest = NULL;
+      if (strcmp (args[i], "--url") == 0)
+        dest = &url;
+      else if (strcmp (args[i], "--credential-file") == 0)
+        dest = &cred;
+      else if (strcmp (args[i], "--fingerprint") == 0)
+        dest = &fp;
+      else if (strcmp (args[i], "--local") == 0)
+        {
+          local = TRUE;
+          continue;
+        }
+      if (!dest || !args[i + 1])
+        {
+          g_set_error (error, TKE_ERROR, TKE_ERROR_INVALID_INPUT, "target: unexpected \"%s\"",
+                       args[i]);
+          return FALSE;
+        }
+      *dest = args[++i];
+    }
+  if (local)
+    tke_workstation_set_target (t->ws, NULL, NULL, NULL);
+  else if (url || cred || fp)
+    {
+      g_autofree char *abs_cred = NULL;
+      if (!url || !cred || !fp || !g_str_has_prefix (url, "https://") || strlen (fp) != 64)
+        {
+          g_set_error_literal (error, TKE_ERROR, TKE_ERROR_INVALID_INPUT,
+                               "target needs --url https://HOST:PORT, --credential-file FILE "
+                               "and --fingerprint with the 64 hex digits of the server's SHA-256");
+          return FALSE;
+        }
+      abs_cred = g_canonicalize_filename (cred, NULL);
+      tke_workstation_set_target (t->ws, url, abs_cred, fp);
+    }
+  if ((local || url) && !tke_workstation_save (t->ws, error))
+    return FALSE;
+  if (t->opts->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      const char *turl = tke_workstation_get_target_url (t->ws);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "url");
+      turl ? json_builder_add_string_value (b, turl) : json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "credential_file");
+      json_builder_add_string_value (b, turl ? tke_workstation_get_target_credential_file (t->ws)
+                                             : "");
+      json_builder_set_member_name (b, "fingerprint");
+      json_builder_add_string_value (b, turl ? tke_workstation_get_target_fingerprint (t->ws) : "");
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      tkectl_print_json (root);
+    }
+  else if (tke_workstation_get_target_url (t->ws))
+    g_print ("TARGET: %s\nCREDENTIAL FILE: %s\nFINGERPRINT: %s\n",
+             tke_workstation_get_target_url (t->ws),
+             tke_workstation_get_target_credential_file (t->ws),
+             tke_workstation_get_target_fingerprint (t->ws));
+  else
+    g_print ("TARGET: local service instance in %s\n",
+             tke_workstation_get_local_service_dir (t->ws));
+  return TRUE;
+}
+
+static gboolean verb_help (Tkectl *t, GError **error);
+
+static const Verb verbs[] = {
+  { "cryptounits", verb_units, "list the service instances and crypto units" },
+  { "cryptounit-add", verb_unit_add, "add crypto units to the selection" },
+  { "cryptounit-rm", verb_unit_rm, "remove crypto units from the selection" },
+  { "cryptounit-compare", verb_compare, "compare the configuration of the selected units" },
+  { "cryptounit-admins", verb_admins, "list the administrators of the selected units" },
+  { "cryptounit-admin-add", verb_admin_add, "add an administrator (--card: from reader 1)" },
+  { "cryptounit-admin-rm", verb_admin_rm, "remove an administrator" },
+  { "cryptounit-thrhld-set", verb_thrhld_set, "set the signature thresholds" },
+  { "cryptounit-thrhlds", verb_thrhlds, "list the signature thresholds" },
+  { "cryptounit-mk", verb_mk, "list the master key registers" },
+  { "cryptounit-mk-load", verb_mk_load, "load the new master key register from 2 or 3 parts" },
+  { "cryptounit-mk-commit", verb_mk_commit, "commit the new master key register" },
+  { "cryptounit-mk-setimm", verb_mk_setimm, "move the new master key register to current" },
+  { "cryptounit-mk-clrnew", verb_mk_clrnew, "clear the new master key register" },
+  { "cryptounit-mk-clrcur", verb_mk_clrcur, "clear the current master key register" },
+  { "cryptounit-mk-rotate", verb_mk_rotate, "re-encipher key storage and set the new key" },
+  { "cryptounit-zeroize", verb_zeroize, "zeroize the selected units (back to imprint mode)" },
+  { "cryptounit-cp", verb_cp, "list control points, or: cryptounit-cp enable|disable NAME..." },
+  { "mks", verb_mks, "list the master key part files" },
+  { "mk-add", verb_mk_add, "create a key part file (--random or --value)" },
+  { "mk-rm", verb_mk_rm, "delete a key part file" },
+  { "sigkeys", verb_sigkeys, "list the signature key files" },
+  { "sigkey-add", verb_sigkey_add, "create a signature key file" },
+  { "sigkey-sel", verb_sigkey_sel, "select the signature keys that sign commands" },
+  { "sigkey-rm", verb_sigkey_rm, "delete a signature key file" },
+  { "target", verb_target,
+    "show or set the service: --url U --credential-file F "
+    "--fingerprint SHA256, or --local" },
+  { "help", verb_help, "this list" },
+};
+
+static gboolean
+verb_help (Tkectl *t, GError **error)
+{
+  g_print ("Usage: tkectl [--output json] [--yes] [--card] VERB [ARGS]\n\n"
+           "Prompts are answered on stdin, one line each; passwords are never arguments.\n"
+           "--yes answers confirmations only.  --output json on listing verbs.\n\nVerbs:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    g_print ("  %-24s %s\n", verbs[i].name, verbs[i].help);
+  return TRUE;
+}
+
+/* Global options anywhere on the line; the first other word is the verb and
+ * the rest are its arguments.  Returns FALSE on a usage error. */
+static gboolean
+parse_args (int argc, char **argv, TkectlOptions *opts, const char **verb_name)
+{
+  g_autoptr (GPtrArray) rest = g_ptr_array_new_with_free_func (g_free);
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      const char *format = NULL;
+
+      if (strcmp (a, "--yes") == 0 || strcmp (a, "-y") == 0)
+        opts->yes = TRUE;
+      else if (strcmp (a, "--card") == 0)
+        opts->card = TRUE;
+      else if (strcmp (a, "--random") == 0)
+        opts->random = TRUE;
+      else if (strcmp (a, "--value") == 0)
+        opts->value = TRUE;
+      else if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
+        *verb_name = "help";
+      else if (strcmp (a, "--output") == 0 || strcmp (a, "-o") == 0)
+        {
+          if (++i == argc)
+            return FALSE;
+          format = argv[i];
+        }
+      else if (g_str_has_prefix (a, "--output="))
+        format = a + strlen ("--output=");
+      else if (!*verb_name)
+        *verb_name = a;
+      else
+        g_ptr_array_add (rest, g_strdup (a));
+      if (format)
+        {
+          if (strcmp (format, "json") != 0 && strcmp (format, "text") != 0)
+            return FALSE;
+          opts->json = strcmp (format, "json") == 0;
+        }
+    }
+  g_ptr_array_add (rest, NULL);
+  opts->args = (char **)g_ptr_array_free (g_steal_pointer (&rest), FALSE);
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  TkectlOptions opts = { 0 };
+  Tkectl t = { .opts = &opts };
+  g_autoptr (GError) error = NULL;
+  const char *verb_name = NULL;
+  const Verb *verb = NULL;
+  int status = 1;
+
+  setlocale (LC_ALL, "");
+  /* Passwords and key parts pass through this process: no core dumps. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+  if (!parse_args (argc, argv, &opts, &verb_name) || !verb_name)
+    {
+      verb_help (&t, NULL);
+      g_strfreev (opts.args);
+      return 2;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (verbs) && !verb; i++)
+    if (strcmp (verbs[i].name, verb_name) == 0)
+      verb = &verbs[i];
+  if (!verb)
+    {
+      g_printerr ("tkectl: unknown verb \"%s\"; \"tkectl help\" lists them\n", verb_name);
+      g_strfreev (opts.args);
+      return 2;
+    }
+
+  t.prompter = tke_prompter_new_terminal (stdin, stderr);
+  t.prompter->assume_yes = opts.yes;
+  t.ws = tke_workstation_open (NULL, &error);
+  if (t.ws && verb->run (&t, &error))
+    status = 0;
+  if (error)
+    g_printerr ("tkectl %s: FAILED: %s\n", verb->name, error->message);
+
+  g_clear_pointer (&t.ceremony, tke_ceremony_free);
+  g_clear_pointer (&t.ws, tke_workstation_free);
+  g_clear_pointer (&t.prompter, tke_prompter_free);
+  g_strfreev (opts.args);
+  return status;
+}

@@ -1,0 +1,40 @@
+/* tkectl.h: what the files of tkectl share. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "tke-core.h"
+
+/* Options of one run (tkectl [options] VERB [verb options]). */
+typedef struct
+{
+  gboolean json;   /* --output json */
+  gboolean yes;    /* --yes: answers confirmations only */
+  gboolean card;   /* --card: smart cards instead of key files */
+  gboolean random; /* mk-add --random */
+  gboolean value;  /* mk-add --value */
+  char **args;     /* the verb's remaining arguments */
+} TkectlOptions;
+
+typedef struct
+{
+  TkectlOptions *opts;
+  TkeWorkstation *ws;
+  TkePrompter *prompter;
+  TkeCeremony *ceremony; /* connected on first use */
+} Tkectl;
+
+/* The ceremony, connected to the target on first use. */
+TkeCeremony *tkectl_ceremony (Tkectl *t, GError **error);
+
+/* Listings: a JSON document or the vendor's tables on stdout. */
+gboolean tkectl_list_units (Tkectl *t, GError **error);
+gboolean tkectl_list_admins (Tkectl *t, GError **error);
+gboolean tkectl_list_thresholds (Tkectl *t, GError **error);
+gboolean tkectl_list_registers (Tkectl *t, GError **error);
+gboolean tkectl_list_control_points (Tkectl *t, GError **error);
+gboolean tkectl_compare (Tkectl *t, GError **error);
+gboolean tkectl_list_keyfiles (Tkectl *t, CardKeyfileKind kind, GError **error);
+
+/* Prints @node as pretty JSON on stdout. */
+void tkectl_print_json (JsonNode *node);
