@@ -97,6 +97,7 @@ gboolean
 keyfile_opentke_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GError **error)
 {
   gsize name_len, pub_len, off;
+  guint64 created = 0;
   guint max_chars;
 
   if (!keyfile_opentke_detect (data, len) || len < OFF_NAME_LEN + 1)
@@ -113,11 +114,11 @@ keyfile_opentke_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GErr
     return bad_format (error, "unsupported password key derivation parameters");
   memcpy (keyfile->salt, data + 22, KEYFILE_SALT_LEN);
   memcpy (keyfile->check, data + 54, KEYFILE_CHECK_LEN);
-  keyfile->created = 0;
   for (int i = 0; i < 8; i++)
-    keyfile->created = (keyfile->created << 8) | data[70 + i];
-  if (keyfile->created < 0)
+    created = (created << 8) | data[70 + i];
+  if (created > G_MAXINT64)
     return bad_format (error, "bad creation time");
+  keyfile->created = (gint64)created;
 
   name_len = data[OFF_NAME_LEN];
   pub_len = public_len (keyfile->kind);

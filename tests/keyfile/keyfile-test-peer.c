@@ -121,11 +121,11 @@ peer_blob_decrypt (const guint8 blob[PEER_BLOB_LEN], EVP_PKEY *importer,
   };
   guint8 point[PEER_POINT_LEN], ski[32], z[66], k[32], info[19 + 32];
   size_t z_len = sizeof z;
-  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name (NULL, "EC", NULL);
+  EVP_PKEY_CTX *ctx = NULL;
   EVP_PKEY *eph = NULL;
-  EVP_KDF *kdf = EVP_KDF_fetch (NULL, "HKDF", NULL);
-  EVP_KDF_CTX *kctx = EVP_KDF_CTX_new (kdf);
-  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new ();
+  EVP_KDF *kdf = NULL;
+  EVP_KDF_CTX *kctx = NULL;
+  EVP_CIPHER_CTX *c = NULL;
   OSSL_PARAM kp[5];
   int n;
   gboolean ok;
@@ -133,7 +133,11 @@ peer_blob_decrypt (const guint8 blob[PEER_BLOB_LEN], EVP_PKEY *importer,
   peer_point (importer, point);
   peer_ski (point, ski);
   if (blob[0] != 1 || memcmp (blob + 134, ski, 32) != 0)
-    return FALSE;
+    return FALSE; /* a blob for another importer key */
+  ctx = EVP_PKEY_CTX_new_from_name (NULL, "EC", NULL);
+  kdf = EVP_KDF_fetch (NULL, "HKDF", NULL);
+  kctx = EVP_KDF_CTX_new (kdf);
+  c = EVP_CIPHER_CTX_new ();
   g_assert_true (EVP_PKEY_fromdata_init (ctx) > 0);
   g_assert_true (EVP_PKEY_fromdata (ctx, &eph, EVP_PKEY_PUBLIC_KEY, pub) > 0);
   EVP_PKEY_CTX_free (ctx);

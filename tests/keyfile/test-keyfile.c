@@ -316,6 +316,7 @@ test_listing (Fixture *f, gconstpointer data)
   g_assert_true (seen_s1 && seen_p1 && seen_vendor);
   g_unlink (junk);
   g_unlink (hidden);
+  g_unlink (vendor);
 }
 
 static void
