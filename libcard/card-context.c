@@ -38,9 +38,8 @@ card_reader_free (CardReader *reader)
   g_free (reader);
 }
 
-/* Unused only in a build without any backend. */
-G_GNUC_UNUSED static CardContext *
-context_new (CardBackend *backend)
+CardContext *
+card_context_new_for_backend (CardBackend *backend)
 {
   CardContext *ctx = g_new0 (CardContext, 1);
 
@@ -56,7 +55,7 @@ card_context_new_virtual (const char *deck_dir, GError **error)
 #ifdef OTK_HAVE_VIRTUAL_BACKEND
   CardBackend *backend = card_backend_virtual_new (deck_dir, error);
 
-  return backend != NULL ? context_new (backend) : NULL;
+  return backend != NULL ? card_context_new_for_backend (backend) : NULL;
 #else
   g_set_error (error, CARD_ERROR, CARD_ERROR_NO_SERVICE,
                "This build of OpenTKE has no virtual card deck");
@@ -70,7 +69,7 @@ card_context_new_pcsc (GError **error)
 #ifdef OTK_HAVE_PCSC_BACKEND
   CardBackend *backend = card_backend_pcsc_new (error);
 
-  return backend != NULL ? context_new (backend) : NULL;
+  return backend != NULL ? card_context_new_for_backend (backend) : NULL;
 #else
   g_set_error (error, CARD_ERROR, CARD_ERROR_NO_SERVICE,
                "This build of OpenTKE has no PC/SC support; use the virtual card deck");

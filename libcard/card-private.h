@@ -112,6 +112,8 @@ gboolean card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_
 
 /* card-context.c */
 void card_context_refresh_readers (CardContext *ctx, GError **error);
+/* A context over any backend (takes it); the fuzz target passes its own. */
+CardContext *card_context_new_for_backend (CardBackend *backend);
 
 G_END_DECLS
 
