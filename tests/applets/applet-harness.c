@@ -63,6 +63,19 @@ record (const guint8 *b, gsize len)
     g_ptr_array_add (H.wire, g_bytes_new (b, len));
 }
 
+/* 0 when the command went through; -1 when the card was pulled and that is allowed. */
+static int
+transmitted (int rc)
+{
+  if (rc == OTK_VDECK_ERR_TORN && H.allow_torn)
+    {
+      H.torn = TRUE;
+      return -1;
+    }
+  g_assert_cmpint (rc, ==, OTK_VDECK_OK);
+  return 0;
+}
+
 static GByteArray *
 build (guint8 cla, guint8 ins, guint8 p1, guint8 p2, const guint8 *data, gsize len)
 {
@@ -127,8 +140,8 @@ apdu (int reader, guint8 cla, guint8 ins, guint8 p1, guint8 p2, const guint8 *da
   if (out != NULL)
     *out = NULL;
   record (c->data, c->len);
-  g_assert_cmpint (otk_vdeck_transmit (H.deck, reader, c->data, c->len, rsp, &rsp_len), ==,
-                   OTK_VDECK_OK);
+  if (transmitted (otk_vdeck_transmit (H.deck, reader, c->data, c->len, rsp, &rsp_len)) != 0)
+    return 0;
   return finish (reader, rsp, rsp_len, out);
 }
 
@@ -157,8 +170,9 @@ pinpad (int reader, int entries, guint8 cla, guint8 ins, guint8 p1, guint8 p2, c
 
   g_autoptr (GByteArray) c = build (cla, ins, p1, p2, data, len);
   record (c->data, c->len); /* the template: placeholders only */
-  g_assert_cmpint (otk_vdeck_pinpad_entry (H.deck, reader, &e, c->data, c->len, rsp, &rsp_len), ==,
-                   OTK_VDECK_OK);
+  if (transmitted (otk_vdeck_pinpad_entry (H.deck, reader, &e, c->data, c->len, rsp, &rsp_len))
+      != 0)
+    return 0;
   return finish (reader, rsp, rsp_len, NULL);
 }
 
@@ -227,6 +241,12 @@ ca_login (int reader)
 void
 make_ep11 (const char *name, const char *ca)
 {
+  make_ep11_full (name, ca, TRUE);
+}
+
+void
+make_ep11_full (const char *name, const char *ca, gboolean personalize)
+{
   g_autoptr (GByteArray) id_pub = NULL;
   g_autoptr (GByteArray) cert = NULL;
   g_autoptr (GByteArray) zone = NULL;
@@ -247,6 +267,8 @@ make_ep11 (const char *name, const char *ca)
   g_byte_array_append (enrol, zone->data, zone->len);
   select_ep11 (2);
   assert_sw (apdu (2, 0x80, 0x12, 0x00, 0x00, enrol->data, enrol->len, NULL), SW_OK);
+  if (!personalize)
+    return;
   pers[0] = (guint8)strlen (desc);
   memcpy (pers + 1, desc, pers[0]);
   queue_pins (2, (const char *const[]){ PIN_EP11, PIN_EP11, NULL });
@@ -301,4 +323,24 @@ read_nv (const char *name, otk_card_nv *nv)
   g_assert_cmpint (f.fd, >=, 0);
   g_assert_cmpint (otk_store_load (&store, &vdeck_file_io, &f, (guint8 *)nv, sizeof *nv), ==, 0);
   close (f.fd);
+}
+
+GBytes *
+image_save (const char *name)
+{
+  g_autofree char *path = card_path (name);
+  char *data;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return g_bytes_new_take (data, len);
+}
+
+void
+image_restore (const char *name, GBytes *image)
+{
+  g_autofree char *path = card_path (name);
+  gsize len;
+  const char *data = g_bytes_get_data (image, &len);
+  g_assert_true (
+      g_file_set_contents_full (path, data, (gssize)len, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
 }

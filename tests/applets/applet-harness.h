@@ -18,7 +18,9 @@ typedef struct
 {
   char *dir;
   otk_vdeck *deck;
-  GPtrArray *wire; /* every command and response (GBytes), when recording */
+  GPtrArray *wire;     /* every command and response (GBytes), when recording */
+  gboolean allow_torn; /* apdu()/pinpad() return 0 and set torn when the card is pulled */
+  gboolean torn;
 } Harness;
 
 extern Harness H;
@@ -47,6 +49,8 @@ void make_ca (const char *name, const guint8 *roots, gsize n_roots, guint8 zone_
 void ca_login (int reader);
 /* A personalized EP11 card @name in reader 2 enrolled with the CA card @ca (left in reader 1). */
 void make_ep11 (const char *name, const char *ca);
+/* The same, stopping before PERSONALIZE when @personalize is FALSE. */
+void make_ep11_full (const char *name, const char *ca, gboolean personalize);
 guint16 ep11_login (int reader, const char *pin);
 
 /* Crypto-unit side for tests: a root, device and importer key with their certs. */
@@ -61,6 +65,9 @@ void unit_pki_make (UnitPki *pki);
 /* Reads a card image's current state straight from its file (no RAM, no reader). */
 void read_nv (const char *name, otk_card_nv *nv);
 char *card_path (const char *name);
+/* The bytes of a card image, and putting them back (the card must not be in a reader). */
+GBytes *image_save (const char *name);
+void image_restore (const char *name, GBytes *image);
 
 void check_sw (guint16 got, guint16 want, const char *what);
 #define assert_sw(got, want) check_sw ((got), (want), #got)
