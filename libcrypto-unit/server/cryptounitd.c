@@ -239,6 +239,22 @@ run_serve (const Options *options, GError **error)
   return TRUE;
 }
 
+/* The process holds unit keys and credentials: no core dumps.  Except in
+ * AddressSanitizer test builds, whose LeakSanitizer cannot inspect a process
+ * that is not dumpable. */
+static void
+disable_core_dumps (void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  return;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return;
+#endif
+#endif
+  prctl (PR_SET_DUMPABLE, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -250,8 +266,7 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   /* stdout is for what the commands print (credential, listening line). */
   g_log_writer_default_set_use_stderr (TRUE);
-  /* The process holds unit keys and credentials: no core dumps. */
-  prctl (PR_SET_DUMPABLE, 0);
+  disable_core_dumps ();
   if (argc > 1)
     {
       argv[1] = argv[0];

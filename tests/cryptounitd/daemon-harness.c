@@ -89,6 +89,7 @@ test_daemon_start (const char *state_dir, guint16 port)
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *line = NULL;
   g_autofree char *fp_line = NULL;
+  g_autofree char *lsan = NULL;
   TestDaemon *daemon = g_new0 (TestDaemon, 1);
   const char *url;
 
@@ -96,6 +97,11 @@ test_daemon_start (const char *state_dir, guint16 port)
   daemon->log_path = g_build_filename (state_dir, "daemon.log", NULL);
   /* Debug logging on, so the test can check that no secret is logged. */
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  /* LeakSanitizer of clang 14 crashes scanning the thread-local storage of
+   * modules that GIO loads (gnutls) with this glibc; leaks are still found. */
+  lsan = g_strconcat (g_getenv ("LSAN_OPTIONS") != NULL ? g_getenv ("LSAN_OPTIONS") : "",
+                      ":use_tls=0", NULL);
+  g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", lsan, TRUE);
   g_subprocess_launcher_set_stderr_file_path (launcher, daemon->log_path);
   daemon->process = g_subprocess_launcher_spawn (launcher, &error, daemon_binary, "serve",
                                                  "--state", state_dir, "--listen", listen, NULL);
