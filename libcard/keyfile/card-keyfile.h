@@ -40,7 +40,7 @@ typedef struct
   guint8 p;
 } CardKeyfileCost;
 
-/* Default for real files: N = 2^17, r = 8, p = 1 (128 MiB, about half a second). */
+/* Default for real files: N = 2^17, r = 8, p = 1 (128 MiB, about a second to open). */
 #define CARD_KEYFILE_COST_DEFAULT_LOG2_N 17
 /* The cheapest cost a file may record (for tests): N = 2^10. */
 #define CARD_KEYFILE_COST_MIN_LOG2_N 10

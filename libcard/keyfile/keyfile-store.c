@@ -105,10 +105,11 @@ keyfile_store_write_new (const char *dir, const char *prefix, GBytes *contents, 
     {
       char *candidate = random_path (dir, prefix, ".otk");
 
-      /* never replace a file of the same name (files may come from other workstations) */
+      /* never replace a file of the same name (files may come from other workstations);
+       * link() where the file system has no RENAME_NOREPLACE */
       if (renameat2 (AT_FDCWD, tmp, AT_FDCWD, candidate, RENAME_NOREPLACE) == 0)
         path = candidate;
-      else if (errno == EINVAL && link (tmp, candidate) == 0) /* no RENAME_NOREPLACE here */
+      else if ((errno == EINVAL || errno == ENOSYS) && link (tmp, candidate) == 0)
         path = candidate;
       else
         {
