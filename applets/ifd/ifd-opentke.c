@@ -271,6 +271,10 @@ IFDHTransmitToICC (DWORD Lun, SCARD_IO_HEADER SendPci, PUCHAR TxBuffer, DWORD Tx
   st = ch->atr_len == 0
            ? OTK_VDECK_ERR_CARD_CHANGED
            : otk_vdeck_transmit (ch->deck, ch->reader, TxBuffer, TxLength, RxBuffer, &len);
+  /* Swapped since power-up: the card we powered is gone.  Never power the
+   * new one up behind the host's back (it must see the swap). */
+  if (st == OTK_VDECK_ERR_CARD_CHANGED)
+    ch->atr_len = 0;
   pthread_mutex_unlock (&ch->lock);
   if (RecvPci != NULL)
     RecvPci->Protocol = SendPci.Protocol;
@@ -280,12 +284,13 @@ IFDHTransmitToICC (DWORD Lun, SCARD_IO_HEADER SendPci, PUCHAR TxBuffer, DWORD Tx
         *RxLength = (DWORD)len;
         return IFD_SUCCESS;
       case OTK_VDECK_ERR_NO_CARD:
-        return IFD_ICC_NOT_PRESENT;
+      case OTK_VDECK_ERR_CARD_CHANGED:
+      case OTK_VDECK_ERR_TORN:
+        return IFD_ICC_NOT_PRESENT; /* pcscd: SCARD_E_NO_SMARTCARD */
       case OTK_VDECK_ERR_BUFFER:
         return IFD_ERROR_INSUFFICIENT_BUFFER;
       default:
-        /* Card swapped or torn since power-up, or an I/O error of the deck. */
-        return IFD_COMMUNICATION_ERROR;
+        return IFD_COMMUNICATION_ERROR; /* an I/O error of the deck */
     }
 }
 
@@ -339,6 +344,8 @@ out:
   return rc;
 }
 
+/* The answer of a control code that builds bytes: @st and @len come from
+ * the builder, which must have run before this call. */
 static RESPONSECODE
 put_control (Part10Status st, size_t len, LPDWORD returned)
 {
@@ -374,20 +381,22 @@ IFDHControl (DWORD Lun, DWORD dwControlCode, PUCHAR TxBuffer, DWORD TxLength, PU
   if (ch == NULL)
     return IFD_COMMUNICATION_ERROR;
   pthread_mutex_lock (&ch->lock);
-  if (dwControlCode == PART10_IOCTL_GET_FEATURES)
-    rc = put_control (part10_build_features (&features, RxBuffer, RxLength, &len), len,
-                      pdwBytesReturned);
-  else if (dwControlCode == features.get_tlv_properties)
-    rc = put_control (part10_build_properties (&props, RxBuffer, RxLength, &len), len,
-                      pdwBytesReturned);
-  else if (dwControlCode == features.ifd_pin_properties)
-    rc = put_control (
-        part10_build_pin_properties (ENTRY_VALIDATION_OK_KEY, RxBuffer, RxLength, &len), len,
-        pdwBytesReturned);
-  else if (dwControlCode == features.verify_pin_direct
-           || dwControlCode == features.modify_pin_direct)
+  if (dwControlCode == features.verify_pin_direct || dwControlCode == features.modify_pin_direct)
     rc = control_pin_entry (ch, dwControlCode == features.modify_pin_direct, TxBuffer, TxLength,
                             RxBuffer, RxLength, pdwBytesReturned);
+  else
+    {
+      Part10Status st = PART10_ERR_PARAMETER;
+
+      if (dwControlCode == PART10_IOCTL_GET_FEATURES)
+        st = part10_build_features (&features, RxBuffer, RxLength, &len);
+      else if (dwControlCode == features.get_tlv_properties)
+        st = part10_build_properties (&props, RxBuffer, RxLength, &len);
+      else if (dwControlCode == features.ifd_pin_properties)
+        st = part10_build_pin_properties (ENTRY_VALIDATION_OK_KEY, RxBuffer, RxLength, &len);
+      if (st != PART10_ERR_PARAMETER)
+        rc = put_control (st, len, pdwBytesReturned);
+    }
   pthread_mutex_unlock (&ch->lock);
   return rc;
 }

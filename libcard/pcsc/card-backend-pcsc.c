@@ -176,6 +176,9 @@ pcsc_transmit (CardBackend *backend, CardBackendConn *conn, const guint8 *apdu, 
   DWORD len = (DWORD)MIN (resp_size, (gsize)G_MAXUINT32);
   LONG rv = SCardTransmit (conn->handle, pci, apdu, (DWORD)apdu_len, NULL, resp, &len);
 
+  /* No card under a live connection: it was pulled before pcscd noticed. */
+  if (rv == SCARD_E_NO_SMARTCARD)
+    rv = SCARD_W_REMOVED_CARD;
   if (rv != SCARD_S_SUCCESS)
     {
       card_pcsc_set_error (error, rv, conn->reader);
