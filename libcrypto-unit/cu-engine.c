@@ -257,10 +257,10 @@ create_instance_files (const char *state_dir, const char *name, const guint coun
           goto fail;
         g_ptr_array_add (units, u);
       }
-  g_ptr_array_set_size (units, 0); /* closes the unit databases */
   db_path = g_build_filename (tmp, "instance.db", NULL);
   if (!write_instance_db (db_path, name, root, root_cert, files, units, error))
     goto fail;
+  g_ptr_array_set_size (units, 0); /* closes the unit databases */
   if (g_rename (tmp, final) != 0)
     {
       g_set_error (error, CU_ERROR,
