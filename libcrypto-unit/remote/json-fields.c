@@ -153,6 +153,23 @@ cu_json_add_bool (JsonBuilder *builder, const char *name, gboolean value)
   json_builder_add_boolean_value (builder, value);
 }
 
+JsonNode *
+cu_json_object_with_base64 (const char *member, GBytes *bytes)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  if (member != NULL && bytes != NULL)
+    cu_json_add_base64 (builder, member, bytes);
+  else if (member != NULL)
+    {
+      json_builder_set_member_name (builder, member);
+      json_builder_add_null_value (builder);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 JsonObject *
 cu_json_parse_object (const char *data, gsize len)
 {

@@ -28,6 +28,10 @@ void cu_json_add_uint (JsonBuilder *builder, const char *name, guint64 value);
 void cu_json_add_string (JsonBuilder *builder, const char *name, const char *value);
 void cu_json_add_bool (JsonBuilder *builder, const char *name, gboolean value);
 
+/* {"@member": base64 of @bytes}, with null when @bytes is NULL, or {} when
+ * @member is NULL. */
+JsonNode *cu_json_object_with_base64 (const char *member, GBytes *bytes);
+
 /* Parses @data as one JSON object; NULL if it is anything else. */
 JsonObject *cu_json_parse_object (const char *data, gsize len);
 

@@ -191,19 +191,6 @@ unit_path (const char *unit_id, const char *key_id, const char *suffix, GError *
   return g_strconcat ("/units/", unit_id, suffix, NULL);
 }
 
-/* A JSON object with one base64 member (or none when @member is NULL). */
-static JsonNode *
-body_with_base64 (const char *member, GBytes *bytes)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
-
-  json_builder_begin_object (builder);
-  if (member != NULL)
-    cu_json_add_base64 (builder, member, bytes);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
 /* POST (or GET when @body_member is NULL and @post is FALSE) a unit path
  * and return member @reply_member as bytes of @min..@max length. */
 static GBytes *
@@ -215,7 +202,7 @@ call_for_bytes (CuRemote *remote, const char *method, const char *path, const ch
   GBytes *bytes;
 
   if (strcmp (method, "POST") == 0)
-    body = body_with_base64 (body_member, body_bytes);
+    body = cu_json_object_with_base64 (body_member, body_bytes);
   reply = remote_call (remote, method, path, body, error);
   if (reply == NULL)
     return NULL;
@@ -310,7 +297,7 @@ remote_execute (gpointer self, const char *unit_id, GBytes *command, GBytes **ou
     *output = NULL;
   if (path == NULL)
     return FALSE;
-  body = body_with_base64 ("command", command);
+  body = cu_json_object_with_base64 ("command", command);
   reply = remote_call (self, "POST", path, body, error);
   if (reply == NULL)
     return FALSE;
@@ -344,7 +331,7 @@ static char *
 remote_key_create (gpointer self, const char *unit_id, GError **error)
 {
   g_autofree char *path = unit_path (unit_id, NULL, "/keys", error);
-  g_autoptr (JsonNode) body = body_with_base64 (NULL, NULL);
+  g_autoptr (JsonNode) body = cu_json_object_with_base64 (NULL, NULL);
   g_autoptr (JsonObject) reply = NULL;
   const char *key_id;
 

@@ -38,23 +38,6 @@ typedef struct
   RouteHandler handler;
 } Route;
 
-static JsonNode *
-object_with_base64 (const char *member, GBytes *bytes)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
-
-  json_builder_begin_object (builder);
-  if (bytes != NULL)
-    cu_json_add_base64 (builder, member, bytes);
-  else
-    {
-      json_builder_set_member_name (builder, member);
-      json_builder_add_null_value (builder);
-    }
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
 /* The binary member @member of the request body, or NULL with an error. */
 static GBytes *
 body_base64 (const RouteCall *call, const char *member, gsize max_len, GError **error)
@@ -109,7 +92,7 @@ get_root_certificate (const RouteCall *call, GError **error)
   g_autoptr (GBytes) cert
       = cu_engine_get_root_certificate (call->engine, call->request->instance, error);
 
-  return cert != NULL ? object_with_base64 ("certificate", cert) : NULL;
+  return cert != NULL ? cu_json_object_with_base64 ("certificate", cert) : NULL;
 }
 
 static JsonNode *
@@ -118,7 +101,7 @@ get_device_certificate (const RouteCall *call, GError **error)
   g_autoptr (GBytes) cert = cu_engine_get_device_certificate (call->engine, call->request->instance,
                                                               call->unit_id, error);
 
-  return cert != NULL ? object_with_base64 ("certificate", cert) : NULL;
+  return cert != NULL ? cu_json_object_with_base64 ("certificate", cert) : NULL;
 }
 
 static JsonNode *
@@ -127,7 +110,7 @@ create_importer (const RouteCall *call, GError **error)
   g_autoptr (GBytes) chain
       = cu_engine_create_importer (call->engine, call->request->instance, call->unit_id, error);
 
-  return chain != NULL ? object_with_base64 ("chain", chain) : NULL;
+  return chain != NULL ? cu_json_object_with_base64 ("chain", chain) : NULL;
 }
 
 static JsonNode *
@@ -140,7 +123,7 @@ execute (const RouteCall *call, GError **error)
       || !cu_engine_execute (call->engine, call->request->instance, call->unit_id, command, &output,
                              error))
     return NULL;
-  return object_with_base64 ("output", output);
+  return cu_json_object_with_base64 ("output", output);
 }
 
 static JsonNode *
@@ -207,7 +190,7 @@ key_encrypt (const RouteCall *call, GError **error)
     return NULL;
   ciphertext = cu_engine_key_encrypt (call->engine, call->request->instance, call->unit_id,
                                       call->key_id, plaintext, error);
-  return ciphertext != NULL ? object_with_base64 ("ciphertext", ciphertext) : NULL;
+  return ciphertext != NULL ? cu_json_object_with_base64 ("ciphertext", ciphertext) : NULL;
 }
 
 static JsonNode *
@@ -220,7 +203,7 @@ key_decrypt (const RouteCall *call, GError **error)
     return NULL;
   plaintext = cu_engine_key_decrypt (call->engine, call->request->instance, call->unit_id,
                                      call->key_id, ciphertext, error);
-  return plaintext != NULL ? object_with_base64 ("plaintext", plaintext) : NULL;
+  return plaintext != NULL ? cu_json_object_with_base64 ("plaintext", plaintext) : NULL;
 }
 
 static const Route routes[] = {

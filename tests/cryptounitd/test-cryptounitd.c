@@ -253,49 +253,44 @@ test_unknown_unit (void)
   g_assert_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT);
 }
 
+/* A request with @bearer gets @status and error @name; the remote client
+ * with @credential gets @code. */
 static void
-test_no_credential (void)
+assert_credential_refused (const char *bearer, guint status, const char *name,
+                           const char *credential, int code)
 {
   g_autofree char *url = api_url ("/units");
   g_autofree char *reply = NULL;
+  g_autofree char *name_member = g_strdup_printf ("\"name\":\"%s\"", name);
   g_autoptr (CuClient) client = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) units = NULL;
 
-  g_assert_cmpuint (test_raw_request ("GET", url, NULL, NULL, 0, &reply), ==, 401);
-  g_assert_nonnull (strstr (reply, "\"name\":\"unauthenticated\""));
-  g_clear_pointer (&reply, g_free);
-
-  /* A credential that is nobody's is refused the same way. */
-  client = cu_client_new_remote (shared.daemon->base_url, "alpha",
-                                 "otkcu1_00000000000000000000000000000000000000000000000000000000"
-                                 "00000000",
+  g_assert_cmpuint (test_raw_request ("GET", url, bearer, NULL, 0, &reply), ==, status);
+  g_assert_nonnull (strstr (reply, name_member));
+  client = cu_client_new_remote (shared.daemon->base_url, "alpha", credential,
                                  shared.daemon->fingerprint, &error);
   g_assert_no_error (error);
   units = cu_client_list_units (client, &error);
   g_assert_null (units);
-  g_assert_error (error, CU_ERROR, CU_ERROR_UNAUTHENTICATED);
+  g_assert_error (error, CU_ERROR, code);
+}
+
+static void
+test_no_credential (void)
+{
+  g_autofree char *zeros = g_strnfill (64, '0');
+  g_autofree char *nobodys = g_strconcat ("otkcu1_", zeros, NULL);
+
+  /* No credential, and one that is nobody's. */
+  assert_credential_refused (NULL, 401, "unauthenticated", nobodys, CU_ERROR_UNAUTHENTICATED);
 }
 
 static void
 test_other_instance_credential (void)
 {
-  g_autofree char *url = api_url ("/units");
-  g_autofree char *reply = NULL;
-  g_autoptr (CuClient) client = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) units = NULL;
-
-  g_assert_cmpuint (test_raw_request ("GET", url, shared.beta_credential, NULL, 0, &reply), ==,
-                    403);
-  g_assert_nonnull (strstr (reply, "\"name\":\"forbidden\""));
-
-  client = cu_client_new_remote (shared.daemon->base_url, "alpha", shared.beta_credential,
-                                 shared.daemon->fingerprint, &error);
-  g_assert_no_error (error);
-  units = cu_client_list_units (client, &error);
-  g_assert_null (units);
-  g_assert_error (error, CU_ERROR, CU_ERROR_FORBIDDEN);
+  assert_credential_refused (shared.beta_credential, 403, "forbidden", shared.beta_credential,
+                             CU_ERROR_FORBIDDEN);
 }
 
 /* Malformed requests get 400 with a JSON error, and the daemon lives on. */
@@ -570,28 +565,11 @@ shared_setup (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 shared_teardown (void)
 {
   test_daemon_stop (shared.daemon);
   test_daemon_free (shared.daemon);
-  remove_tree (shared.root_dir);
+  test_remove_tree (shared.root_dir);
   g_free (shared.root_dir);
   g_free (shared.state_dir);
   g_free (shared.alpha_credential);
