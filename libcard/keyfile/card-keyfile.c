@@ -17,20 +17,28 @@ keyfile_set_id (CardKeyfile *keyfile, const guint8 id[CARD_KEYFILE_ID_LEN])
 }
 
 gboolean
-keyfile_name_is_valid (const char *name, gsize len, guint max_chars)
+keyfile_name_is_valid (const char *name, gsize len, gsize max_bytes, gboolean ascii_only)
 {
-  const char *end = name + len, *p;
-  glong chars;
+  const char *end = name + len;
 
-  if (len == 0 || !g_utf8_validate (name, (gssize)len, NULL))
+  if (len == 0 || len > max_bytes || !g_utf8_validate (name, (gssize)len, NULL))
     return FALSE;
-  chars = g_utf8_strlen (name, (gssize)len);
-  if (chars > (glong)max_chars)
-    return FALSE;
-  for (p = name; p < end; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return FALSE;
+  for (const char *p = name; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || (ascii_only && (c < 0x20 || c > 0x7e)))
+        return FALSE;
+    }
   return TRUE;
+}
+
+gboolean
+keyfile_name_fits_card (CardKeyfileKind kind, const char *name, gsize len)
+{
+  if (kind == CARD_KEYFILE_SIGNATURE_KEY)
+    return keyfile_name_is_valid (name, len, CARD_KEYFILE_ADMIN_NAME_MAX, TRUE);
+  return keyfile_name_is_valid (name, len, CARD_KEYFILE_DESCRIPTION_MAX, FALSE);
 }
 
 CardKeyfile *
@@ -135,14 +143,16 @@ card_keyfile_get_cost (const CardKeyfile *keyfile, CardKeyfileCost *cost)
 
 /* Checks the name and password a user gave for a new file. */
 static gboolean
-check_new_file_input (const char *name, guint max_chars, const char *what, const char *password,
-                      GError **error)
+check_new_file_input (CardKeyfileKind kind, const char *name, const char *password, GError **error)
 {
-  if (name == NULL || !keyfile_name_is_valid (name, strlen (name), max_chars))
+  if (name == NULL || !keyfile_name_fits_card (kind, name, strlen (name)))
     {
       g_set_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA,
-                   "The %s must have 1 to %u characters and no control characters.", what,
-                   max_chars);
+                   kind == CARD_KEYFILE_SIGNATURE_KEY
+                       ? "The administrator name must have 1 to 30 characters, letters, digits, "
+                         "spaces and punctuation of ASCII only."
+                       : "The key part description must have 1 to 32 bytes (accented letters "
+                         "take two) and no control characters.");
       return FALSE;
     }
   if (password == NULL || !g_utf8_validate (password, -1, NULL)
@@ -189,8 +199,7 @@ card_keyfile_create_signature_key (const char *dir, const char *admin_name, cons
   EVP_PKEY *key = NULL;
   CardKeyfile *keyfile = NULL;
 
-  if (!check_new_file_input (admin_name, CARD_KEYFILE_ADMIN_NAME_MAX, "administrator name",
-                             password, error))
+  if (!check_new_file_input (CARD_KEYFILE_SIGNATURE_KEY, admin_name, password, error))
     return NULL;
   if ((key = keyfile_crypto_generate_p521 (error)) == NULL
       || !keyfile_crypto_scalar_from_key (key, scalar, error)
@@ -212,8 +221,7 @@ card_keyfile_create_key_part (const char *dir, const char *description, const gu
   guint8 part[KF_PART_LEN], vp[KF_VP_LEN];
   CardKeyfile *keyfile = NULL;
 
-  if (!check_new_file_input (description, CARD_KEYFILE_DESCRIPTION_MAX, "key part description",
-                             password, error))
+  if (!check_new_file_input (CARD_KEYFILE_KEY_PART, description, password, error))
     return NULL;
   if (value != NULL)
     memcpy (part, value, sizeof part);

@@ -45,8 +45,8 @@ typedef struct
 /* The cheapest cost a file may record (for tests): N = 2^10. */
 #define CARD_KEYFILE_COST_MIN_LOG2_N 10
 
-#define CARD_KEYFILE_ADMIN_NAME_MAX     30  /* characters (DESIGN.md §2) */
-#define CARD_KEYFILE_DESCRIPTION_MAX    64  /* characters of a key part description */
+#define CARD_KEYFILE_ADMIN_NAME_MAX     30  /* bytes of printable ASCII, as on an EP11 card */
+#define CARD_KEYFILE_DESCRIPTION_MAX    32  /* bytes of UTF-8, as on an EP11 card */
 #define CARD_KEYFILE_PASSWORD_MIN       8   /* characters, checked when a file is created */
 #define CARD_KEYFILE_ID_LEN             32  /* SKI or VP */
 #define CARD_KEYFILE_PUBLIC_POINT_LEN   133 /* 04 || X || Y */
@@ -85,14 +85,15 @@ gint64 card_keyfile_get_created (const CardKeyfile *keyfile);
 gboolean card_keyfile_get_cost (const CardKeyfile *keyfile, CardKeyfileCost *cost);
 
 /* Creates a signature key file in @dir (NULL: the default; made 0700 if missing): a
- * P-521 key generated here, @admin_name (1..30 characters).  @cost NULL: the default.
- * The file is written to a temporary file (mode 0600 at open), synced, then given a
- * name that never replaces another file.  Returns the new file as listed. */
+ * P-521 key generated here, @admin_name (1..30 printable ASCII characters).  @cost NULL: the
+ * default. The file is written to a temporary file (mode 0600 at open), synced, then given a name
+ * that never replaces another file.  Returns the new file as listed. */
 CardKeyfile *card_keyfile_create_signature_key (const char *dir, const char *admin_name,
                                                 const char *password, const CardKeyfileCost *cost,
                                                 GError **error);
 /* Creates a key part file: @value (32 bytes, `mk-add --value`) or NULL for a random
- * part; @description 1..64 characters. */
+ * part; @description 1..32 bytes of UTF-8 without control characters.  These are the
+ * limits of an EP11 card (docs/card-protocol.md), so every key file can be copied to one. */
 CardKeyfile *card_keyfile_create_key_part (const char *dir, const char *description,
                                            const guint8 *value, const char *password,
                                            const CardKeyfileCost *cost, GError **error);

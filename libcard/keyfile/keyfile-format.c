@@ -98,7 +98,6 @@ keyfile_opentke_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GErr
 {
   gsize name_len, pub_len, off;
   guint64 created = 0;
-  guint max_chars;
 
   if (!keyfile_opentke_detect (data, len) || len < OFF_NAME_LEN + 1)
     return bad_format (error, "the file is too short");
@@ -125,9 +124,7 @@ keyfile_opentke_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GErr
   off = OFF_NAME_LEN + 1;
   if (len != off + name_len + pub_len + KF_NONCE_LEN + secret_len (keyfile->kind) + KF_TAG_LEN)
     return bad_format (error, "wrong length");
-  max_chars = keyfile->kind == CARD_KEYFILE_SIGNATURE_KEY ? CARD_KEYFILE_ADMIN_NAME_MAX
-                                                          : CARD_KEYFILE_DESCRIPTION_MAX;
-  if (!keyfile_name_is_valid ((const char *)data + off, name_len, max_chars))
+  if (!keyfile_name_fits_card (keyfile->kind, (const char *)data + off, name_len))
     return bad_format (error, "bad name");
   keyfile->name = g_strndup ((const char *)data + off, name_len);
   off += name_len;

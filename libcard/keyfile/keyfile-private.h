@@ -45,8 +45,11 @@ struct _CardKeyfileKey
 
 /* Sets id and id_hex. */
 void keyfile_set_id (CardKeyfile *keyfile, const guint8 id[CARD_KEYFILE_ID_LEN]);
-/* TRUE when @name is valid UTF-8 of 1..@max_chars characters without control characters. */
-gboolean keyfile_name_is_valid (const char *name, gsize len, guint max_chars);
+/* TRUE when @name (@len bytes) is 1..@max_bytes bytes of valid UTF-8 without control
+ * characters, and only printable ASCII when @ascii_only. */
+gboolean keyfile_name_is_valid (const char *name, gsize len, gsize max_bytes, gboolean ascii_only);
+/* The rules of an EP11 card for an admin name or key part description. */
+gboolean keyfile_name_fits_card (CardKeyfileKind kind, const char *name, gsize len);
 
 /* keyfile-format.c: the OpenTKE format */
 gboolean keyfile_opentke_detect (const guint8 *data, gsize len);

@@ -14,6 +14,7 @@
 #define MAX_ENCKEY_LEN    4096
 #define MIN_SALT_LEN      8
 #define MAX_SALT_LEN      64
+#define VENDOR_NAME_MAX   120 /* bytes; only shown, never sent to a card or unit */
 
 gboolean
 keyfile_vendor_detect (const guint8 *data, gsize len)
@@ -78,7 +79,7 @@ keyfile_vendor_parse (const guint8 *data, gsize len, CardKeyfile *keyfile, GErro
     {
       const char *name = g_hash_table_lookup (members, name_members[i]);
 
-      if (name != NULL && keyfile_name_is_valid (name, strlen (name), CARD_KEYFILE_ADMIN_NAME_MAX))
+      if (name != NULL && keyfile_name_is_valid (name, strlen (name), VENDOR_NAME_MAX, FALSE))
         keyfile->name = g_strdup (name);
     }
   keyfile->kind = CARD_KEYFILE_SIGNATURE_KEY;

@@ -356,35 +356,52 @@ test_delete_overwrites (Fixture *f, gconstpointer data)
   g_assert_cmpuint (files->len, ==, 0);
 }
 
+/* Names a card would refuse are refused here, so every key file can go to a card. */
 static void
 test_create_refusals (Fixture *f, gconstpointer data)
 {
+  const char *bad_admins[] = { "abcdefghijklmnopqrstuvwxyz01234" /* 31 */, "", "tab\there",
+                               "Gr\xc3\xa9ta" /* not ASCII */ };
+  const char *bad_descriptions[]
+      = { "", "line\nbreak",
+          "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+          "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+          "x" /* 33 bytes */ };
+  const char *good_admin = "abcdefghijklmnopqrstuvwxyz0123"; /* 30 */
+  const char *good_description = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
   g_autoptr (GError) error = NULL;
-  const char *name31 = "abcdefghijklmnopqrstuvwxyz01234";
+  g_autoptr (CardKeyfile) admin = NULL, part = NULL;
 
-  g_assert_cmpuint (strlen (name31), ==, 31);
-  g_assert_null (card_keyfile_create_signature_key (f->dir, name31, PASSWORD, &test_cost, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA);
-  g_clear_error (&error);
-  g_assert_null (card_keyfile_create_signature_key (f->dir, "", PASSWORD, &test_cost, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA);
-  g_clear_error (&error);
-  g_assert_null (
-      card_keyfile_create_signature_key (f->dir, "tab\there", PASSWORD, &test_cost, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA);
-  g_clear_error (&error);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_admins); i++)
+    {
+      g_assert_null (
+          card_keyfile_create_signature_key (f->dir, bad_admins[i], PASSWORD, &test_cost, &error));
+      g_assert_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA);
+      g_clear_error (&error);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_descriptions); i++)
+    {
+      g_assert_null (card_keyfile_create_key_part (f->dir, bad_descriptions[i], NULL, PASSWORD,
+                                                   &test_cost, &error));
+      g_assert_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA);
+      g_clear_error (&error);
+    }
   g_assert_null (card_keyfile_create_key_part (f->dir, "part", NULL, "short", &test_cost, &error));
   g_assert_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA);
   g_clear_error (&error);
   g_assert_cmpuint (count_files (f->dir), ==, 0);
-  /* 30 characters is the limit, counted in characters, not bytes */
-  {
-    g_autoptr (CardKeyfile) kf = card_keyfile_create_signature_key (
-        f->dir, "ÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉ", PASSWORD, &test_cost, &error);
 
-    g_assert_no_error (error);
-    g_assert_cmpuint (g_utf8_strlen (card_keyfile_get_name (kf), -1), ==, 30);
-  }
+  /* the limits themselves are accepted */
+  g_assert_cmpuint (strlen (good_admin), ==, CARD_KEYFILE_ADMIN_NAME_MAX);
+  g_assert_cmpuint (strlen (good_description), ==, CARD_KEYFILE_DESCRIPTION_MAX);
+  admin = card_keyfile_create_signature_key (f->dir, good_admin, PASSWORD, &test_cost, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (card_keyfile_get_name (admin), ==, good_admin);
+  part
+      = card_keyfile_create_key_part (f->dir, good_description, NULL, PASSWORD, &test_cost, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (card_keyfile_get_name (part), ==, good_description);
 }
 
 static void
