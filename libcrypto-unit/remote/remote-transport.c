@@ -15,8 +15,10 @@
 #include "tls-pin.h"
 #include "wire-json.h"
 
-/* Replies are trusted after pinning, but still bounded in what they hold. */
-#define MAX_REPLY_BYTES   (64 * 1024)
+/* Replies come from the pinned service, but are still bounded: a whole
+ * reply (a key list of 20000 keys is about 1.3 MB), and each binary value. */
+#define MAX_REPLY_BYTES   (32 * 1024 * 1024)
+#define MAX_VALUE_BYTES   (64 * 1024)
 #define REQUEST_TIMEOUT_S 300
 
 typedef struct
@@ -304,7 +306,7 @@ remote_execute (gpointer self, const char *unit_id, GBytes *command, GBytes **ou
   out_node = json_object_get_member (reply, "output");
   if (out_node == NULL
       || (!JSON_NODE_HOLDS_NULL (out_node)
-          && (out = cu_json_get_base64 (reply, "output", MAX_REPLY_BYTES)) == NULL))
+          && (out = cu_json_get_base64 (reply, "output", MAX_VALUE_BYTES)) == NULL))
     {
       malformed_reply (self, error);
       return FALSE;
@@ -375,7 +377,7 @@ remote_key_crypt (gpointer self, const char *unit_id, const char *key_id, const 
   g_autofree char *path = unit_path (unit_id, key_id, operation, error);
 
   return path != NULL ? call_for_bytes (self, "POST", path, in_member, in, out_member, 0,
-                                        MAX_REPLY_BYTES, error)
+                                        MAX_VALUE_BYTES, error)
                       : NULL;
 }
 
