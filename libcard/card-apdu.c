@@ -131,6 +131,19 @@ append_data (CardResponse *resp, const guint8 *data, gsize len, GError **error)
   return TRUE;
 }
 
+/* One APDU; the previous answer in @rsp is wiped first. */
+static gboolean
+send_one (CardSession *session, const guint8 *cmd, gsize cmd_len, gboolean secret, guint8 *rsp,
+          gsize *rsp_len, guint8 *sw1, guint8 *sw2, GError **error)
+{
+  secure_clear (rsp, *rsp_len);
+  if (!card_apdu_transmit_raw (session, cmd, cmd_len, secret, rsp, RSP_BUF, rsp_len, error))
+    return FALSE;
+  *sw1 = rsp[*rsp_len - 2];
+  *sw2 = rsp[*rsp_len - 1];
+  return TRUE;
+}
+
 gboolean
 card_apdu_exchange (CardSession *session, const CardApdu *apdu, CardResponse *resp, GError **error)
 {
@@ -150,22 +163,15 @@ card_apdu_exchange (CardSession *session, const CardApdu *apdu, CardResponse *re
     }
 
   cmd_len = encode_apdu (apdu, le, cmd);
-  if (!card_apdu_transmit_raw (session, cmd, cmd_len, apdu->secret, rsp, RSP_BUF, &rsp_len, error))
+  if (!send_one (session, cmd, cmd_len, apdu->secret, rsp, &rsp_len, &sw1, &sw2, error))
     goto out;
-  sw1 = rsp[rsp_len - 2];
-  sw2 = rsp[rsp_len - 1];
 
   /* 6Cxx: wrong Le, the card says how many bytes it has: send again once. */
   if (sw1 == 0x6C)
     {
-      CardApdu again = *apdu;
-
-      cmd_len = encode_apdu (&again, sw2 == 0 ? 256 : sw2, cmd);
-      if (!card_apdu_transmit_raw (session, cmd, cmd_len, apdu->secret, rsp, RSP_BUF, &rsp_len,
-                                   error))
+      cmd_len = encode_apdu (apdu, sw2 == 0 ? 256 : sw2, cmd);
+      if (!send_one (session, cmd, cmd_len, apdu->secret, rsp, &rsp_len, &sw1, &sw2, error))
         goto out;
-      sw1 = rsp[rsp_len - 2];
-      sw2 = rsp[rsp_len - 1];
     }
   if (!append_data (resp, rsp, rsp_len - 2, error))
     goto out;
@@ -181,13 +187,8 @@ card_apdu_exchange (CardSession *session, const CardApdu *apdu, CardResponse *re
                        "The card does not stop sending data; remove it and try again");
           goto out;
         }
-      secure_clear (rsp, rsp_len);
-      if (!card_apdu_transmit_raw (session, get, sizeof get, apdu->secret, rsp, RSP_BUF, &rsp_len,
-                                   error))
-        goto out;
-      sw1 = rsp[rsp_len - 2];
-      sw2 = rsp[rsp_len - 1];
-      if (!append_data (resp, rsp, rsp_len - 2, error))
+      if (!send_one (session, get, sizeof get, apdu->secret, rsp, &rsp_len, &sw1, &sw2, error)
+          || !append_data (resp, rsp, rsp_len - 2, error))
         goto out;
     }
   resp->sw = (guint16)(sw1 << 8 | sw2);

@@ -27,22 +27,6 @@ ca_command (CardSession *ca, CardOp op, guint8 ins, guint8 p1, const guint8 *dat
   return card_session_app_command (ca, CARD_APPLET_CA, op, ins, p1, data, len, want, resp, error);
 }
 
-static gboolean
-append_str (GByteArray *out, const char *s, GError **error)
-{
-  gsize n = s != NULL ? strlen (s) : 0;
-
-  if (n == 0 || n > 255)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA,
-                   "A description must have 1 to %d characters", CARD_MAX_DESCRIPTION);
-      return FALSE;
-    }
-  g_byte_array_append (out, (const guint8[]){ (guint8)n }, 1);
-  g_byte_array_append (out, (const guint8 *)s, (guint)n);
-  return TRUE;
-}
-
 gboolean
 card_ca_initialize (CardSession *ca, const char *zone_description, const char *card_description,
                     const guint8 *roots, gsize roots_len, GError **error)
@@ -57,7 +41,8 @@ card_ca_initialize (CardSession *ca, const char *zone_description, const char *c
                    "A zone trusts 0 to %d crypto-unit root certificates", CARD_MAX_ROOTS);
       return FALSE;
     }
-  if (!append_str (data, zone_description, error) || !append_str (data, card_description, error))
+  if (!card_append_str (data, zone_description, error)
+      || !card_append_str (data, card_description, error))
     return FALSE;
   g_byte_array_append (data, &count, 1);
   if (roots_len > 0)

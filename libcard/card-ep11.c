@@ -42,24 +42,6 @@ ep11_command (CardSession *ep11, CardOp op, guint8 ins, guint8 p1, const guint8 
                                    error);
 }
 
-/* A length byte followed by @s; refuses strings the length byte cannot carry
- * (the card checks the protocol's own limits). */
-static gboolean
-append_str (GByteArray *out, const char *s, GError **error)
-{
-  gsize n = s != NULL ? strlen (s) : 0;
-
-  if (n == 0 || n > 255)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA,
-                   "A name or description must have 1 to 32 characters");
-      return FALSE;
-    }
-  g_byte_array_append (out, (const guint8[]){ (guint8)n }, 1);
-  g_byte_array_append (out, (const guint8 *)s, (guint)n);
-  return TRUE;
-}
-
 gboolean
 card_ep11_verify_pin (CardSession *ep11, GError **error)
 {
@@ -87,7 +69,7 @@ card_ep11_personalize (CardSession *ep11, const char *description, GError **erro
 {
   g_autoptr (GByteArray) after = g_byte_array_new ();
 
-  if (!append_str (after, description, error))
+  if (!card_append_str (after, description, error))
     return FALSE;
   if (!card_session_pin_command (ep11, CARD_OP_OTHER, CARD_PIN_OP_MODIFY, 0x80, INS_PERSONALIZE,
                                  0x00, 0x00, NULL, 0, after->data, after->len, error))
@@ -375,7 +357,7 @@ import_payload (guint8 type, const char *text, const guint8 *secret, gsize secre
   GByteArray *payload = g_byte_array_new ();
 
   g_byte_array_append (payload, &type, 1);
-  if (!append_str (payload, text, error))
+  if (!card_append_str (payload, text, error))
     {
       g_byte_array_unref (payload);
       return NULL;

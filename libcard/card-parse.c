@@ -244,3 +244,20 @@ out:
   *out = info;
   return TRUE;
 }
+
+gboolean
+card_append_str (GByteArray *out, const char *s, GError **error)
+{
+  gsize n = s != NULL ? strlen (s) : 0;
+
+  /* The card checks the protocol's own limits (and answers 6A80). */
+  if (n == 0 || n > 255)
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA,
+                   "A name or description must have 1 to %d characters", CARD_MAX_DESCRIPTION);
+      return FALSE;
+    }
+  g_byte_array_append (out, (const guint8[]){ (guint8)n }, 1);
+  g_byte_array_append (out, (const guint8 *)s, (guint)n);
+  return TRUE;
+}

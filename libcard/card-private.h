@@ -136,6 +136,9 @@ char *card_parser_str (CardParser *parser, gsize max);
 /* Sets a PROTOCOL error naming @what unless the whole response was read. */
 gboolean card_parser_finish (CardParser *parser, gboolean ok, const char *what, GError **error);
 
+/* Appends a length byte and @s (1..255 bytes) to a command. */
+gboolean card_append_str (GByteArray *out, const char *s, GError **error);
+
 /* Response parsers (also the fuzz target's entry points). */
 gboolean card_ep11_info_parse (const guint8 *data, gsize len, CardEp11Info **info, guint8 *bitmap,
                                GError **error);
