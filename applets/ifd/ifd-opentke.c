@@ -13,6 +13,7 @@
  * processes and handles with its own lock.  Nothing here logs APDU data.
  */
 #include "ifd-device-name.h"
+#include "ifd-watch.h"
 #include "opentke-vdeck.h"
 #include "pcsc-part10.h"
 #include "secure.h"
@@ -22,6 +23,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_CHANNELS 16
 /* Control codes of our features: SCARD_CTL_CODE(0x330000 + tag), as the CCID
@@ -46,6 +48,7 @@ typedef struct
   size_t atr_len;          /* 0 while the card is not powered */
   uint64_t seen_insertion; /* insertion counter last reported present */
   int seen_valid;
+  IfdWatch watch;                      /* fds -1 when inotify is not available: pcscd then polls */
   uint8_t rsp[OTK_VDECK_RESPONSE_MAX]; /* PIN-pad answers; wiped after use */
 } IfdChannel;
 
@@ -75,9 +78,11 @@ channel_open (DWORD lun, const char *deck_dir, int reader)
     return rc;
   ch->lun = lun;
   ch->reader = reader;
+  ch->watch.inotify_fd = ch->watch.stop_fd = -1;
   pthread_mutex_init (&ch->lock, NULL);
   if (otk_vdeck_open (deck_dir, &ch->deck) != OTK_VDECK_OK)
     goto out;
+  ifd_watch_open (&ch->watch, otk_vdeck_get_path (ch->deck), reader);
   pthread_mutex_lock (&channels_lock);
   for (int i = 0; i < MAX_CHANNELS && rc != IFD_SUCCESS; i++)
     if (channels[i] == NULL)
@@ -89,6 +94,7 @@ channel_open (DWORD lun, const char *deck_dir, int reader)
 out:
   if (rc != IFD_SUCCESS)
     {
+      ifd_watch_close (&ch->watch);
       otk_vdeck_close (ch->deck);
       pthread_mutex_destroy (&ch->lock);
       free (ch);
@@ -131,6 +137,7 @@ IFDHCloseChannel (DWORD Lun)
   pthread_mutex_unlock (&channels_lock);
   if (ch == NULL)
     return IFD_COMMUNICATION_ERROR;
+  ifd_watch_close (&ch->watch);
   otk_vdeck_close (ch->deck);
   pthread_mutex_destroy (&ch->lock);
   secure_clear (ch->rsp, sizeof ch->rsp);
@@ -145,6 +152,30 @@ put_value (PDWORD Length, PUCHAR Value, const void *data, DWORD len)
     return IFD_ERROR_INSUFFICIENT_BUFFER;
   memcpy (Value, data, len);
   *Length = len;
+  return IFD_SUCCESS;
+}
+
+/* pcscd's card-event thread: returns when the deck's file of this reader
+ * changes (then pcscd asks IFDHICCPresence), on timeout, or when stopped. */
+static RESPONSECODE
+wait_card_event (DWORD Lun, int timeout_ms)
+{
+  IfdChannel *ch = channel_find (Lun);
+
+  if (ch == NULL)
+    return IFD_COMMUNICATION_ERROR;
+  if (ifd_watch_wait (&ch->watch, timeout_ms) < 0)
+    usleep (400 * 1000); /* pcscd's own poll rate, never a busy loop */
+  return IFD_SUCCESS;
+}
+
+static RESPONSECODE
+stop_card_event (DWORD Lun)
+{
+  IfdChannel *ch = channel_find (Lun);
+
+  if (ch != NULL)
+    ifd_watch_stop (&ch->watch);
   return IFD_SUCCESS;
 }
 
@@ -184,6 +215,22 @@ IFDHGetCapabilities (DWORD Lun, DWORD Tag, PDWORD Length, PUCHAR Value)
         /* pcscd refuses APDUs longer than this: extended APDUs are allowed. */
         dword = MAX_BUFFER_SIZE_EXTENDED;
         rc = put_value (Length, Value, &dword, sizeof dword);
+        break;
+      case TAG_IFD_POLLING_THREAD_WITH_TIMEOUT:
+        if (ch->watch.inotify_fd >= 0)
+          {
+            RESPONSECODE (*fn) (DWORD, int) = wait_card_event;
+
+            rc = put_value (Length, Value, &fn, sizeof fn);
+          }
+        break;
+      case TAG_IFD_STOP_POLLING_THREAD:
+        if (ch->watch.inotify_fd >= 0)
+          {
+            RESPONSECODE (*fn) (DWORD) = stop_card_event;
+
+            rc = put_value (Length, Value, &fn, sizeof fn);
+          }
         break;
       case SCARD_ATTR_VENDOR_NAME:
         rc = put_value (Length, Value, "OpenTKE", sizeof "OpenTKE");
