@@ -309,6 +309,7 @@ test_listing (Fixture *f, gconstpointer data)
         {
           seen_vendor = TRUE;
           g_assert_cmpstr (card_keyfile_get_file_name (kf), ==, "1.sigkey");
+          g_assert_cmpstr (card_keyfile_get_name (kf), ==, "1.sigkey"); /* no name inside */
           g_assert_cmpint (card_keyfile_get_format (kf), ==, CARD_KEYFILE_FORMAT_TKE_CLI);
           g_assert_cmpmem (card_keyfile_get_id (kf), 32, vendor_ski, 32);
         }
@@ -357,6 +358,30 @@ test_delete_overwrites (Fixture *f, gconstpointer data)
 }
 
 /* Names a card would refuse are refused here, so every key file can go to a card. */
+/* A key file replaced by a symbolic link after it was listed: deleting it must not
+ * overwrite what the link points to. */
+static void
+test_delete_refuses_symlink (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CardKeyfile) kf = NULL;
+  g_autofree char *victim = write_text (f->dir, "victim.txt", "keep me\n");
+  g_autofree char *contents = NULL;
+
+  kf = card_keyfile_create_key_part (f->dir, "part", NULL, PASSWORD, &test_cost, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (card_keyfile_get_path (kf)), ==, 0);
+  g_assert_cmpint (symlink (victim, card_keyfile_get_path (kf)), ==, 0);
+  g_assert_false (card_keyfile_delete (kf, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_KEYFILE_IO);
+  g_assert_true (g_file_get_contents (victim, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "keep me\n");
+  /* nor is a link listed as a key file */
+  g_clear_error (&error);
+  g_assert_null (card_keyfile_load (card_keyfile_get_path (kf), &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_KEYFILE_IO);
+}
+
 static void
 test_create_refusals (Fixture *f, gconstpointer data)
 {
@@ -661,6 +686,7 @@ main (int argc, char **argv)
   ADD ("/keyfile/refuses/wrong-kind", test_kind_mismatch);
   ADD ("/keyfile/file/mode-0600", test_mode_0600);
   ADD ("/keyfile/file/delete-overwrites", test_delete_overwrites);
+  ADD ("/keyfile/file/delete-refuses-symlink", test_delete_refuses_symlink);
   ADD ("/keyfile/list/without-password", test_listing);
   ADD ("/keyfile/list/missing-directory", test_list_missing_dir);
   g_test_add_func ("/keyfile/default-directory", test_default_dir);
