@@ -9,6 +9,7 @@
 
 #include "opentke-vdeck.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum
@@ -26,6 +27,7 @@ typedef struct
 {
   CardBackend parent;
   otk_vdeck *deck;
+  gboolean pin_pad[N_READERS];
   /* insertion counter of the card last powered up in each reader (0: none) */
   guint64 powered[N_READERS];
   gboolean have_powered[N_READERS];
@@ -98,8 +100,8 @@ virtual_list_readers (CardBackend *backend, GError **error)
           g_ptr_array_unref (readers);
           return NULL;
         }
-      g_ptr_array_add (readers,
-                       card_backend_reader_new (reader_names[i], TRUE, status == OTK_VDECK_OK));
+      g_ptr_array_add (readers, card_backend_reader_new (reader_names[i], self->pin_pad[i],
+                                                         status == OTK_VDECK_OK));
     }
   return readers;
 }
@@ -286,6 +288,12 @@ virtual_pin_pad_entry (CardBackend *backend, CardBackendConn *conn, const CardPi
   size_t len = sizeof rsp;
   gboolean ok = FALSE;
 
+  if (!self->pin_pad[conn->reader - 1])
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_NO_PIN_PAD, "%s has no PIN pad",
+                   reader_names[conn->reader - 1]);
+      return FALSE;
+    }
   if (!still_inserted (self, conn, error))
     return FALSE;
   if (!deck_check (otk_vdeck_pinpad_entry (self->deck, conn->reader, &deck_entry, entry->apdu,
@@ -339,5 +347,13 @@ card_backend_virtual_new (const char *deck_dir, GError **error)
   self = g_new0 (VirtualBackend, 1);
   self->parent.klass = &virtual_class;
   self->deck = deck;
+  /* OPENTKE_VIRTUAL_NO_PIN_PAD=N makes virtual reader N a reader without PIN
+   * pad, to try the host PIN entry policy without hardware. */
+  for (int i = 0; i < N_READERS; i++)
+    {
+      const char *without = g_getenv ("OPENTKE_VIRTUAL_NO_PIN_PAD");
+
+      self->pin_pad[i] = without == NULL || atoi (without) != i + 1;
+    }
   return &self->parent;
 }

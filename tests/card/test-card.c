@@ -958,6 +958,85 @@ test_session_card_removed (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 }
 
+/* ---- host PIN entry policy ------------------------------------------------------ */
+
+typedef struct
+{
+  const char *answers[4];
+  guint next;
+  guint asked;
+} HostPins;
+
+static char *
+host_pin (const char *reader_name, const char *prompt, gpointer user_data)
+{
+  HostPins *pins = user_data;
+
+  pins->asked++;
+  if (pins->next >= G_N_ELEMENTS (pins->answers) || pins->answers[pins->next] == NULL)
+    return NULL;
+  return g_strdup (pins->answers[pins->next++]);
+}
+
+static void
+test_host_pin_entry (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CardSession) ca = make_ca (f, 1, "Zone A", NULL, 0);
+  g_autoptr (CardSession) ep11 = make_ep11 (f, ca, 2, NULL);
+  g_autoptr (CardContext) ctx = NULL;
+  g_autoptr (CardSession) plain = NULL;
+  CardReader *reader;
+  HostPins pins = { { NULL } };
+  GError *error = NULL;
+  int tries = 0;
+
+  if (use_pcsc ())
+    {
+      g_test_skip ("the virtual backend emulates a reader without PIN pad");
+      return;
+    }
+  card_session_close (g_steal_pointer (&ep11));
+  g_setenv ("OPENTKE_VIRTUAL_NO_PIN_PAD", "2", TRUE);
+  ctx = card_context_new_virtual (f->deck_dir, &error);
+  g_unsetenv ("OPENTKE_VIRTUAL_NO_PIN_PAD");
+  g_assert_no_error (error);
+  reader = card_context_get_reader (ctx, CARD_READER_2, &error);
+  g_assert_no_error (error);
+  g_assert_false (card_reader_has_pin_pad (reader));
+  plain = card_session_open (reader, CARD_APPLET_EP11, &error);
+  g_assert_no_error (error);
+
+  /* Refused unless host PIN entry was allowed. */
+  g_assert_false (card_ep11_verify_pin (plain, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_NO_PIN_PAD);
+  g_clear_error (&error);
+
+  card_context_set_host_pin_entry (ctx, host_pin, &pins);
+  pins.answers[0] = "12345";
+  g_assert_false (card_ep11_verify_pin (plain, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_LENGTH);
+  g_clear_error (&error);
+  pins = (HostPins){ { "000000" } };
+  g_assert_false (card_ep11_verify_pin (plain, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_WRONG_PIN);
+  g_assert_cmpint (card_error_get_retries (error), ==, 2);
+  g_clear_error (&error);
+  pins = (HostPins){ { EP11_PIN, EP11_PIN2, "111111" } };
+  g_assert_false (card_ep11_change_pin (plain, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_MISMATCH);
+  g_clear_error (&error);
+  g_assert_cmpuint (pins.asked, ==, 3);
+  pins = (HostPins){ { NULL } };
+  g_assert_false (card_ep11_verify_pin (plain, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_PAD_CANCELLED);
+  g_clear_error (&error);
+  pins = (HostPins){ { EP11_PIN } };
+  card_ep11_verify_pin (plain, &error);
+  g_assert_no_error (error);
+  g_assert_true (card_session_is_unlocked (plain, &tries, &error));
+  g_assert_no_error (error);
+}
+
 /* ---- no secret on the wire ------------------------------------------------------ */
 
 static gboolean
@@ -1070,6 +1149,7 @@ main (int argc, char **argv)
   ADD ("/card/ep11/import", test_ep11_import);
   ADD ("/card/ep11/zeroize", test_ep11_zeroize);
   ADD ("/card/session/card-removed", test_session_card_removed);
+  ADD ("/card/session/host-pin-entry", test_host_pin_entry);
   ADD ("/card/wire/no-secret", test_wire_no_secret);
 #undef ADD
   return g_test_run ();
