@@ -275,6 +275,9 @@ static const Verb verbs[] = {
   { "target", verb_target,
     "show or set the service: --url U --credential-file F "
     "--fingerprint SHA256, or --local" },
+  { "key-create", tkectl_key_create, "create a key in a unit's key storage: key-create UNIT" },
+  { "key-encrypt", tkectl_key_encrypt, "encrypt a line of stdin: key-encrypt UNIT KEY_ID" },
+  { "key-decrypt", tkectl_key_decrypt, "decrypt: key-decrypt UNIT KEY_ID HEX" },
   { "help", verb_help, "this list" },
 };
 

@@ -36,5 +36,10 @@ gboolean tkectl_list_control_points (Tkectl *t, GError **error);
 gboolean tkectl_compare (Tkectl *t, GError **error);
 gboolean tkectl_list_keyfiles (Tkectl *t, CardKeyfileKind kind, GError **error);
 
+/* Key storage of one unit (tkectl-keys.c). */
+gboolean tkectl_key_create (Tkectl *t, GError **error);
+gboolean tkectl_key_encrypt (Tkectl *t, GError **error);
+gboolean tkectl_key_decrypt (Tkectl *t, GError **error);
+
 /* Prints @node as pretty JSON on stdout. */
 void tkectl_print_json (JsonNode *node);

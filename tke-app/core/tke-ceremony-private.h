@@ -26,8 +26,6 @@ struct _TkeCeremony
   GPtrArray *signers; /* TkeSigner*, unlocked so far */
 };
 
-/* The client of @unit's instance. */
-CuClient *tke_ceremony_client_for (TkeCeremony *c, const TkeUnit *unit);
 
 /* Adds @needed signatures of distinct administrators of the unit in @state
  * to @cmd, unlocking signature keys as needed (passwords or cards). */

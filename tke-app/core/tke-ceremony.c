@@ -242,7 +242,7 @@ tke_ceremony_get_selected_units (TkeCeremony *c)
 }
 
 CuClient *
-tke_ceremony_client_for (TkeCeremony *c, const TkeUnit *unit)
+tke_ceremony_get_client (TkeCeremony *c, const TkeUnit *unit)
 {
   for (guint i = 0; i < c->clients->len; i++)
     {
@@ -264,7 +264,7 @@ tke_ceremony_get_pinned_root (TkeCeremony *c, const TkeUnit *unit, GError **erro
 {
   const char *url = tke_workstation_get_target_url (c->ws);
   g_autoptr (GBytes) root
-      = cu_client_get_root_certificate (tke_ceremony_client_for (c, unit), error);
+      = cu_client_get_root_certificate (tke_ceremony_get_client (c, unit), error);
   g_autofree char *seen = NULL;
   g_autofree char *pinned = NULL;
 

@@ -210,6 +210,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TkeCeremony, tke_ceremony_free)
 
 TkeWorkstation *tke_ceremony_get_workstation (TkeCeremony *c);
 TkePrompter *tke_ceremony_get_prompter (TkeCeremony *c);
+/* The client of @unit's service instance (owned by @c). */
+CuClient *tke_ceremony_get_client (TkeCeremony *c, const TkeUnit *unit);
 /* Every unit of every instance (TkeUnit*, owned by @c). */
 GPtrArray *tke_ceremony_get_units (TkeCeremony *c);
 /* The selected units (TkeUnit*, owned by @c; free the array). */

@@ -15,7 +15,7 @@ build_load (TkeCeremony *c, const TkeUnit *unit, const CuUnitState *state, gpoin
             GError **error)
 {
   PartsToLoad *parts = data;
-  CuClient *client = tke_ceremony_client_for (c, unit);
+  CuClient *client = tke_ceremony_get_client (c, unit);
   g_autoptr (GBytes) chain = NULL;
   g_autoptr (GBytes) root = NULL;
   g_autofree guint8 *blobs = NULL;
@@ -146,13 +146,44 @@ tke_ceremony_mk_clear_current (TkeCeremony *c, GError **error)
                         "clear current master key register", CU_CMD_CLEAR_CURRENT, error);
 }
 
+/* A rotation may go on in the unit after the command returned (cryptounitd):
+ * show its progress until every selected unit is done. */
+static gboolean
+wait_for_rotations (TkeCeremony *c, GError **error)
+{
+  g_autoptr (GPtrArray) units = tke_ceremony_get_selected_units (c);
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      TkeUnit *unit = g_ptr_array_index (units, i);
+      g_autofree char *what = g_strdup_printf ("Crypto unit %u: keys re-enciphered", unit->num);
+
+      for (;;)
+        {
+          g_autofree CuUnitState *st = cu_client_get_unit_state (tke_ceremony_get_client (c, unit),
+                                                                 unit->unit_id, error);
+          if (!st)
+            return FALSE;
+          if (!st->rotation_running)
+            {
+              tke_prompter_progress (c->prompter, what, st->n_keys, st->n_keys);
+              break;
+            }
+          tke_prompter_progress (c->prompter, what, st->rotation_done, st->rotation_total);
+          g_usleep (G_USEC_PER_SEC / 5);
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 tke_ceremony_mk_rotate (TkeCeremony *c, GError **error)
 {
   return run_confirmed (c,
                         "Rotate: re-encipher key storage under the new master key and make it "
                         "current.  This cannot be undone.  Continue?",
-                        "rotate master key", CU_CMD_ROTATE, error);
+                        "rotate master key", CU_CMD_ROTATE, error)
+         && wait_for_rotations (c, error);
 }
 
 gboolean

@@ -60,7 +60,7 @@ tke_ceremony_run (TkeCeremony *c, const char *what, CuCommandCode code, guint ne
   for (guint i = 0; i < selected->len; i++)
     {
       TkeUnit *unit = g_ptr_array_index (selected, i);
-      CuClient *client = tke_ceremony_client_for (c, unit);
+      CuClient *client = tke_ceremony_get_client (c, unit);
       TkeUnitResult *r = g_new0 (TkeUnitResult, 1);
       g_autofree CuUnitState *state = NULL;
       g_autoptr (CuCommand) cmd = NULL;

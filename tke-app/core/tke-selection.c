@@ -115,7 +115,7 @@ tke_ceremony_get_selected_states (TkeCeremony *c, GError **error)
     {
       TkeUnit *unit = g_ptr_array_index (selected, i);
       CuUnitState *state
-          = cu_client_get_unit_state (tke_ceremony_client_for (c, unit), unit->unit_id, error);
+          = cu_client_get_unit_state (tke_ceremony_get_client (c, unit), unit->unit_id, error);
       if (!state)
         {
           g_prefix_error (error, "Crypto unit %u: ", unit->num);

@@ -125,6 +125,8 @@ run_op (otk_vdeck *deck, DeckOp *op, DeckOpResult *result)
       case OTK_DECK_OP_PIN_PAD:
         return otk_vdeck_pinpad_queue (deck, op->reader, op->key,
                                        op->key == OTK_VDECK_PINPAD_DIGITS ? op->digits : NULL);
+      case OTK_DECK_OP_PIN_PAD_CLEAR:
+        return otk_vdeck_pinpad_clear (deck, op->reader);
     }
   return OTK_VDECK_ERR_INVALID;
 }

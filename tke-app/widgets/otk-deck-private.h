@@ -13,12 +13,13 @@ GQuark otk_deck_error_quark (void);
 
 typedef enum
 {
-  OTK_DECK_OP_SNAPSHOT,  /* read cards, readers and PIN-pad queues */
-  OTK_DECK_OP_NEW_CARD,  /* name */
-  OTK_DECK_OP_SHOW_CARD, /* name -> text */
-  OTK_DECK_OP_INSERT,    /* reader, name */
-  OTK_DECK_OP_EJECT,     /* reader */
-  OTK_DECK_OP_PIN_PAD,   /* reader, key, digits */
+  OTK_DECK_OP_SNAPSHOT,      /* read cards, readers and PIN-pad queues */
+  OTK_DECK_OP_NEW_CARD,      /* name */
+  OTK_DECK_OP_SHOW_CARD,     /* name -> text */
+  OTK_DECK_OP_INSERT,        /* reader, name */
+  OTK_DECK_OP_EJECT,         /* reader */
+  OTK_DECK_OP_PIN_PAD,       /* reader, key, digits */
+  OTK_DECK_OP_PIN_PAD_CLEAR, /* reader: drop the queued entries */
 } OtkDeckOpKind;
 
 /* What the window shows; the result of OTK_DECK_OP_SNAPSHOT. */

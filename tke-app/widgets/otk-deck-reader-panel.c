@@ -26,6 +26,7 @@ struct _OtkDeckReaderPanel
   GtkButton *ok_button;
   GtkButton *cancel_button;
   GtkButton *no_answer_button;
+  GtkButton *empty_queue_button;
 
   int reader;
   char *deck_dir;
@@ -125,6 +126,12 @@ on_no_answer_clicked (GtkButton *button, OtkDeckReaderPanel *self)
 }
 
 static void
+on_empty_queue_clicked (GtkButton *button, OtkDeckReaderPanel *self)
+{
+  run_op (self, OTK_DECK_OP_PIN_PAD_CLEAR, OTK_VDECK_PINPAD_DIGITS, NULL);
+}
+
+static void
 on_remove_clicked (GtkButton *button, OtkDeckReaderPanel *self)
 {
   run_op (self, OTK_DECK_OP_EJECT, OTK_VDECK_PINPAD_DIGITS, NULL);
@@ -171,6 +178,7 @@ otk_deck_reader_panel_constructed (GObject *object)
   name_control (self, self->ok_button, _ ("OK"));
   name_control (self, self->cancel_button, _ ("Cancel"));
   name_control (self, self->no_answer_button, _ ("No answer"));
+  name_control (self, self->empty_queue_button, _ ("empty queue"));
   otk_deck_reader_panel_show (self, NULL, 0);
 }
 
@@ -249,6 +257,7 @@ otk_deck_reader_panel_class_init (OtkDeckReaderPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OtkDeckReaderPanel, ok_button);
   gtk_widget_class_bind_template_child (widget_class, OtkDeckReaderPanel, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OtkDeckReaderPanel, no_answer_button);
+  gtk_widget_class_bind_template_child (widget_class, OtkDeckReaderPanel, empty_queue_button);
   for (int digit = 0; digit < 10; digit++)
     {
       g_autofree char *id = g_strdup_printf ("digit%d", digit);
@@ -276,6 +285,7 @@ otk_deck_reader_panel_init (OtkDeckReaderPanel *self)
   g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked), self);
   g_signal_connect (self->no_answer_button, "clicked", G_CALLBACK (on_no_answer_clicked), self);
   g_signal_connect (self->remove_button, "clicked", G_CALLBACK (on_remove_clicked), self);
+  g_signal_connect (self->empty_queue_button, "clicked", G_CALLBACK (on_empty_queue_clicked), self);
 }
 
 void
