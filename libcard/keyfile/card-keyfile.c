@@ -165,7 +165,7 @@ check_new_file_input (CardKeyfileKind kind, const char *name, const char *passwo
   return TRUE;
 }
 
-/* Encrypts, writes and reloads a new key file; @prefix names it after its SKI or VP. */
+/* Encrypts, writes and reloads a new key file, named after the first bytes of @id. */
 static CardKeyfile *
 write_keyfile (const char *dir, CardKeyfileKind kind, const char *name, const guint8 *public_value,
                const guint8 *secret, gsize secret_len, const guint8 id[CARD_KEYFILE_ID_LEN],

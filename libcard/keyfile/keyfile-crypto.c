@@ -64,9 +64,9 @@ keyfile_crypto_generate_p521 (GError **error)
   return key;
 }
 
-/* Builds a P-521 EVP_PKEY from a point and, when @priv is not NULL, a private scalar. */
+/* Builds a P-521 key pair from its public point and private scalar. */
 static EVP_PKEY *
-key_from_params (const guint8 point[KF_POINT_LEN], const BIGNUM *priv, GError **error)
+keypair_from_params (const guint8 point[KF_POINT_LEN], const BIGNUM *priv, GError **error)
 {
   OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new ();
   OSSL_PARAM *params = NULL;
@@ -75,15 +75,15 @@ key_from_params (const guint8 point[KF_POINT_LEN], const BIGNUM *priv, GError **
 
   if (bld == NULL || !OSSL_PARAM_BLD_push_utf8_string (bld, OSSL_PKEY_PARAM_GROUP_NAME, "P-521", 0)
       || !OSSL_PARAM_BLD_push_octet_string (bld, OSSL_PKEY_PARAM_PUB_KEY, point, KF_POINT_LEN)
-      || (priv != NULL && !OSSL_PARAM_BLD_push_BN (bld, OSSL_PKEY_PARAM_PRIV_KEY, priv))
+      || !OSSL_PARAM_BLD_push_BN (bld, OSSL_PKEY_PARAM_PRIV_KEY, priv)
       || (params = OSSL_PARAM_BLD_to_param (bld)) == NULL
       || (ctx = EVP_PKEY_CTX_new_from_name (NULL, "EC", NULL)) == NULL
       || EVP_PKEY_fromdata_init (ctx) <= 0
-      || EVP_PKEY_fromdata (ctx, &key, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) <= 0)
+      || EVP_PKEY_fromdata (ctx, &key, EVP_PKEY_KEYPAIR, params) <= 0)
     {
       ERR_clear_error ();
       g_set_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA,
-                   "The public key is not a valid P-521 point.");
+                   "The key is not a valid P-521 key pair.");
       key = NULL;
     }
   /* @priv is a secure BIGNUM, so the builder put its copy in the secure block that
@@ -121,7 +121,7 @@ keyfile_crypto_private_key_from_scalar (const guint8 scalar[KF_SCALAR_LEN],
       crypto_fail (error, "P-521 public key");
       goto out;
     }
-  key = key_from_params (point, priv, error);
+  key = keypair_from_params (point, priv, error);
 out:
   BN_clear_free (priv);
   EC_POINT_free (pub);
