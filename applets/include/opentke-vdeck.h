@@ -9,7 +9,8 @@
  *   lock              flock()ed around every operation, so several processes (tke-vcard,
  *                     the in-process backend of libcard, the pcscd driver) share one deck.
  *
- * Plain C, no GLib: the pcscd driver links it too.  Every function returns an
+ * Plain C, no GLib: the pcscd driver links it too.  A handle may be used from several threads
+ * (calls are serialised).  Every function returns an
  * otk_vdeck_status; OTK_VDECK_OK is 0 and every error is negative.
  *
  * Card RAM state (selected applet, PINs verified, unblock challenge, pending response)

@@ -75,6 +75,8 @@ parse_apdu (const uint8_t *b, size_t len, otk_apdu *a)
         }
       return -1;
     }
+  if (len < 7)
+    return -1;
   if (len == 7)
     {
       size_t le = (size_t)b[5] << 8 | b[6];

@@ -1,6 +1,8 @@
 /* vdeck-private.h: what the deck's files (vdeck.c, vdeck-pinpad.c, vdeck-show.c) share. */
 #pragma once
 
+#include <pthread.h>
+
 #include "card.h"
 #include "opentke-vdeck.h"
 
@@ -15,6 +17,9 @@ struct otk_vdeck
 {
   char *path;
   int lock_fd;
+  /* flock() excludes other processes; threads of this process (the pcscd driver serves
+   * each reader from its own thread) share the lock file, so they also take this mutex. */
+  pthread_mutex_t mutex;
   vdeck_reader reader[2];
   int tear_armed;
   unsigned tear_left;

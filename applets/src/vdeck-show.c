@@ -17,6 +17,8 @@ typedef struct
   int overflow;
 } text;
 
+static void add (text *t, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
 static void
 add (text *t, const char *fmt, ...)
 {

@@ -64,9 +64,13 @@ vdeck_path (const otk_vdeck *deck, char *buf, size_t len, const char *prefix, co
 int
 vdeck_lock (otk_vdeck *deck)
 {
+  pthread_mutex_lock (&deck->mutex);
   while (flock (deck->lock_fd, LOCK_EX) != 0)
     if (errno != EINTR)
-      return OTK_VDECK_ERR_IO;
+      {
+        pthread_mutex_unlock (&deck->mutex);
+        return OTK_VDECK_ERR_IO;
+      }
   return OTK_VDECK_OK;
 }
 
@@ -74,6 +78,7 @@ void
 vdeck_unlock (otk_vdeck *deck)
 {
   flock (deck->lock_fd, LOCK_UN);
+  pthread_mutex_unlock (&deck->mutex);
 }
 
 static int
@@ -122,6 +127,7 @@ otk_vdeck_open (const char *dir, otk_vdeck **out)
   if (deck == NULL)
     return OTK_VDECK_ERR_IO;
   deck->lock_fd = -1;
+  pthread_mutex_init (&deck->mutex, NULL);
   deck->path = dir != NULL ? strdup (dir) : default_path ();
   if (deck->path == NULL)
     {
@@ -156,6 +162,7 @@ otk_vdeck_close (otk_vdeck *deck)
       }
   if (deck->lock_fd >= 0)
     close (deck->lock_fd);
+  pthread_mutex_destroy (&deck->mutex);
   free (deck->path);
   free (deck);
 }
