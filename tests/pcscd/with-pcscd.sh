@@ -2,7 +2,7 @@
 # with-pcscd.sh: runs a command next to a private pcscd that serves the two
 # OpenTKE virtual PIN-pad readers, and stops that pcscd afterwards.
 #
-#   with-pcscd.sh [--no-daemon] DRIVER -- COMMAND [ARGS...]
+#   with-pcscd.sh [--no-daemon] TEMPLATE DRIVER -- COMMAND [ARGS...]
 #
 # pcscd 1.9 always listens on /run/pcscd/pcscd.comm, so the fixture enters a
 # mount namespace of its own (unshare -m) and mounts a tmpfs there: the
@@ -10,8 +10,9 @@
 # runs as root); without it the test is skipped (exit 77).
 #
 # The readers use the deck $OPENTKE_DECK (a fresh one under the work
-# directory when unset), exported to COMMAND.  reader.conf is written at run
-# time: DEVICENAME "DECK:1" / "DECK:2", LIBPATH DRIVER.  --no-daemon prepares
+# directory when unset), exported to COMMAND.  reader.conf is made at run time
+# from TEMPLATE (data/reader.conf.in): @DECK@ and @DRIVER@ replaced by the
+# deck and the driver of the build.  --no-daemon prepares
 # the same namespace without starting pcscd and sets OPENTKE_PCSCD=none (tests
 # of "pcscd is not running").
 # PCSCD_DEBUG=1 keeps pcscd's log (-d) next to the work directory.
@@ -32,8 +33,9 @@ if [ "${1:-}" = --no-daemon ]; then
   start_daemon=0
   shift
 fi
-driver=$1
-shift
+template=$1
+driver=$2
+shift 2
 [ "${1:-}" = -- ] && shift
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/opentke-pcscd.XXXXXX") || exit 1
@@ -55,13 +57,8 @@ mkdir -p /run/pcscd && mount -t tmpfs -o mode=0755 tmpfs /run/pcscd || exit 1
 deck=${OPENTKE_DECK:-$work/deck}
 mkdir -p "$deck" "$work/conf" && chmod 0700 "$deck"
 export OPENTKE_DECK="$deck"
-for n in 1 2; do
-  cat >"$work/conf/opentke-$n.conf" <<EOF
-FRIENDLYNAME "OpenTKE Virtual PIN Pad $n"
-DEVICENAME $deck:$n
-LIBPATH $driver
-EOF
-done
+sed -e "s|@DECK@|$deck|g" -e "s|@DRIVER@|$driver|g" "$template" >"$work/conf/opentke.conf" ||
+  exit 1
 
 if [ "$start_daemon" = 0 ]; then
   export OPENTKE_PCSCD=none
