@@ -57,8 +57,9 @@ harness_teardown (void)
 }
 
 static void
-record (const guint8 *b, gsize len)
+record (const guint8 *b, gsize len, gboolean command)
 {
+  H.commands += command;
   if (H.wire != NULL)
     g_ptr_array_add (H.wire, g_bytes_new (b, len));
 }
@@ -113,13 +114,13 @@ finish (int reader, guint8 *rsp, gsize rsp_len, GByteArray **out)
   for (;;)
     {
       g_assert_cmpuint (rsp_len, >=, 2);
-      record (rsp, rsp_len);
+      record (rsp, rsp_len, FALSE);
       sw = (guint16)(rsp[rsp_len - 2] << 8 | rsp[rsp_len - 1]);
       g_byte_array_append (acc, rsp, (guint)(rsp_len - 2));
       if ((sw & 0xFF00) != 0x6100)
         break;
       guint8 get[5] = { 0x00, 0xC0, 0x00, 0x00, (guint8)(sw & 0xFF) };
-      record (get, 5);
+      record (get, 5, TRUE);
       rsp_len = OTK_VDECK_RESPONSE_MAX;
       g_assert_cmpint (otk_vdeck_transmit (H.deck, reader, get, 5, rsp, &rsp_len), ==,
                        OTK_VDECK_OK);
@@ -139,7 +140,7 @@ apdu (int reader, guint8 cla, guint8 ins, guint8 p1, guint8 p2, const guint8 *da
 
   if (out != NULL)
     *out = NULL;
-  record (c->data, c->len);
+  record (c->data, c->len, TRUE);
   if (transmitted (otk_vdeck_transmit (H.deck, reader, c->data, c->len, rsp, &rsp_len)) != 0)
     return 0;
   return finish (reader, rsp, rsp_len, out);
@@ -169,7 +170,7 @@ pinpad (int reader, int entries, guint8 cla, guint8 ins, guint8 p1, guint8 p2, c
                             .timeout_s = 0 };
 
   g_autoptr (GByteArray) c = build (cla, ins, p1, p2, data, len);
-  record (c->data, c->len); /* the template: placeholders only */
+  record (c->data, c->len, TRUE); /* the template: placeholders only */
   if (transmitted (otk_vdeck_pinpad_entry (H.deck, reader, &e, c->data, c->len, rsp, &rsp_len))
       != 0)
     return 0;

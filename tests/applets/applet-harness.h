@@ -21,6 +21,7 @@ typedef struct
   GPtrArray *wire;     /* every command and response (GBytes), when recording */
   gboolean allow_torn; /* apdu()/pinpad() return 0 and set torn when the card is pulled */
   gboolean torn;
+  unsigned commands; /* command APDUs sent (GET RESPONSE and PIN-pad commands included) */
 } Harness;
 
 extern Harness H;

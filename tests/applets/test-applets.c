@@ -35,7 +35,16 @@ test_ep11_setup (void)
   g_autoptr (GByteArray) certs = NULL;
 
   harness_setup ();
-  setup_pair (&pki, zone_id);
+  unit_pki_make (&pki);
+  make_ca ("ca", pki.root_cert, 1, zone_id);
+  /* A figure for docs/card-protocol.md, not an assertion. */
+  unsigned before = H.commands;
+  gint64 t0 = g_get_monotonic_time ();
+  make_ep11 ("ep11", "ca");
+  g_test_message ("full EP11 card setup (initialize, enrol with the CA card, personalize): "
+                  "%u APDUs, %.0f ms",
+                  H.commands - before, (double)(g_get_monotonic_time () - t0) / 1000.0);
+  assert_sw (ep11_login (2, PIN_EP11), SW_OK);
   assert_sw (apdu (2, 0x80, 0x30, 0, 0, NULL, 0, &info), SW_OK);
   g_assert_cmpuint (info->data[0], ==, OTK_TYPE_EP11);
   g_assert_cmpuint (info->data[1], ==, OTK_EP11_PERSONALIZED);
