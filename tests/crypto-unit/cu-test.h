@@ -24,7 +24,15 @@ void cu_test_key_point (guint i, uint8_t point[CU_POINT_LEN]);
 void cu_test_key_ski (guint i, uint8_t ski[CU_SKI_LEN]);
 
 void cu_fixture_init (CuFixture *f, guint operational, guint failover, guint recovery);
+/* Opens the instance in @dir (taken over). */
+void cu_fixture_open (CuFixture *f, char *dir);
+/* Closes engine and client, keeps the directory. */
+void cu_fixture_close (CuFixture *f);
+/* Closes and removes the directory. */
 void cu_fixture_clear (CuFixture *f);
+/* A copy of a closed state directory, and its removal. */
+char *cu_test_copy_state (const char *from);
+void cu_test_remove_state (char *dir);
 /* Unit @i of the instance (operational, failover, recovery in order). */
 const char *cu_fixture_unit (CuFixture *f, guint i);
 CuUnitState *cu_fixture_state (CuFixture *f, guint unit);
@@ -54,6 +62,7 @@ void cu_test_load_mk (CuFixture *f, guint unit, const uint8_t (*parts)[32], guin
 gboolean cu_test_sign_func (CuCommand *cmd, guint needed, gpointer user_data, GError **error);
 
 void cu_test_add_signature_tests (void);
+void cu_test_signature_cleanup (void);
 void cu_test_add_command_tests (void);
 void cu_test_add_keystore_tests (void);
 void cu_test_add_recovery_tests (void);

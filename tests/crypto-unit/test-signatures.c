@@ -166,6 +166,34 @@ prepare (CuFixture *f, CuCommandCode code, gboolean imprint, guint *unit)
   g_assert_not_reached ();
 }
 
+/* One instance per mode, set up once and copied for each row:
+ * admins 0..3 on every unit, thresholds 0 or S = 2, R = 3. */
+static char *templates[2];
+
+static const char *
+template_dir (gboolean imprint)
+{
+  if (templates[imprint] == NULL)
+    {
+      CuFixture f;
+
+      cu_fixture_init (&f, 1, 0, 2);
+      for (guint u = 0; u < 3; u++)
+        cu_test_setup_admins (&f, u, 4, imprint ? 0 : S_AFTER, imprint ? 0 : R_AFTER);
+      cu_fixture_close (&f);
+      templates[imprint] = f.dir;
+    }
+  return templates[imprint];
+}
+
+void
+cu_test_signature_cleanup (void)
+{
+  for (guint i = 0; i < 2; i++)
+    if (templates[i] != NULL)
+      cu_test_remove_state (g_steal_pointer (&templates[i]));
+}
+
 static void
 signers_upto (int *out, int n)
 {
@@ -204,9 +232,7 @@ test_signature_row (gconstpointer data)
   guint unit;
   guint attempts = 0;
 
-  cu_fixture_init (&f, 1, 0, 2);
-  for (guint u = 0; u < 3; u++)
-    cu_test_setup_admins (&f, u, 4, c->imprint ? 0 : S_AFTER, c->imprint ? 0 : R_AFTER);
+  cu_fixture_open (&f, cu_test_copy_state (template_dir (c->imprint)));
   params = prepare (&f, c->row->code, c->imprint, &unit);
   p = g_bytes_get_data (params, &len);
   st0 = cu_fixture_state (&f, unit);
