@@ -21,6 +21,7 @@ typedef struct
   TestDaemon *daemon;
   char *alpha_credential; /* instance "alpha": 2 operational, 1 recovery */
   char *beta_credential;  /* instance "beta": 1 operational */
+  char *gamma_credential; /* instance "gamma": 1 operational */
 } Shared;
 
 static Shared shared;
@@ -234,6 +235,130 @@ test_importer_and_key_storage (void)
   key_id = cu_client_key_create (client, unit, &error);
   g_assert_null (key_id);
   g_assert_error (error, CU_ERROR, CU_ERROR_WK_NOT_INITIALIZED);
+}
+
+/* Runs @cmd, signed by @signer unless NULL, and asserts success. */
+static void
+execute_signed (CuClient *client, CuCommand *cmd, EVP_PKEY *signer)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (signer != NULL)
+    g_assert_true (cu_command_sign_with_key (cmd, signer, &error));
+  g_assert_true (cu_client_execute (client, cmd, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The whole master key ceremony and key storage over HTTPS. */
+static void
+test_master_key_and_key_storage (void)
+{
+  static const uint8_t parts[2][CU_KEY_PART_LEN]
+      = { { 0x11, 0x22, 0x33 }, { 0x44, 0x55, 0x66, 0x77 } };
+  g_autoptr (CuClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *unit = NULL;
+  g_autoptr (GBytes) root = NULL;
+  g_autoptr (GBytes) chain = NULL;
+  g_autofree CuUnitState *state = NULL;
+  g_autofree char *key_id = NULL;
+  g_autoptr (GBytes) plaintext = g_bytes_new_static ("data of the service", 19);
+  g_autoptr (GBytes) ciphertext = NULL;
+  g_autoptr (GBytes) decrypted = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+  uint8_t point[CU_POINT_LEN], blobs[2 * CU_KEY_PART_BLOB_LEN], mk[CU_KEY_PART_LEN], vp[CU_VP_LEN];
+  EVP_PKEY *admin = admin_key (point);
+  CuCommand *cmd;
+
+  client = cu_client_new_remote (shared.daemon->base_url, "gamma", shared.gamma_credential,
+                                 shared.daemon->fingerprint, &error);
+  g_assert_no_error (error);
+  unit = first_unit (client, CU_UNIT_OPERATIONAL);
+
+  /* Imprint mode: one admin, thresholds 1/1. */
+  cmd = cu_command_new_add_admin ("gamma", unit, counter_of (client, unit), "admin", point, NULL);
+  execute_signed (client, cmd, NULL);
+  cu_command_free (cmd);
+  cmd = cu_command_new_set_thresholds ("gamma", unit, counter_of (client, unit), 1, 1, NULL);
+  execute_signed (client, cmd, admin);
+  cu_command_free (cmd);
+
+  /* Two key parts encrypted to the unit's importer, load, commit, set. */
+  root = cu_client_get_root_certificate (client, &error);
+  g_assert_no_error (error);
+  chain = cu_client_create_importer (client, unit, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (cu_key_part_encrypt (parts[i], chain, g_bytes_get_data (root, NULL),
+                                          blobs + i * CU_KEY_PART_BLOB_LEN, &error));
+      g_assert_no_error (error);
+    }
+  cmd = cu_command_new_load_new ("gamma", unit, counter_of (client, unit), blobs, 2, NULL);
+  execute_signed (client, cmd, admin);
+  cu_command_free (cmd);
+  for (size_t i = 0; i < sizeof mk; i++)
+    mk[i] = parts[0][i] ^ parts[1][i];
+  cu_verification_pattern (mk, vp);
+  cmd = cu_command_new_commit_new ("gamma", unit, counter_of (client, unit), vp, NULL);
+  execute_signed (client, cmd, admin);
+  cu_command_free (cmd);
+  cmd = cu_command_new_simple ("gamma", unit, counter_of (client, unit), CU_CMD_SET_IMMEDIATE,
+                               NULL);
+  execute_signed (client, cmd, admin);
+  cu_command_free (cmd);
+  state = cu_client_get_unit_state (client, unit, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (state->current_state, ==, CU_CURRENT_VALID);
+  g_assert_cmpmem (state->current_vp, CU_VP_LEN, vp, sizeof vp);
+
+  /* Key storage. */
+  key_id = cu_client_key_create (client, unit, &error);
+  g_assert_no_error (error);
+  ciphertext = cu_client_key_encrypt (client, unit, key_id, plaintext, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (ciphertext), ==, 12 + 19 + 16);
+  decrypted = cu_client_key_decrypt (client, unit, key_id, ciphertext, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (decrypted, plaintext));
+  keys = cu_client_key_list (client, unit, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 1);
+  g_assert_cmpstr (((CuKeyInfo *)g_ptr_array_index (keys, 0))->key_id, ==, key_id);
+  g_assert_true (cu_client_key_delete (client, unit, key_id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&decrypted, g_bytes_unref);
+  decrypted = cu_client_key_decrypt (client, unit, key_id, ciphertext, &error);
+  g_assert_null (decrypted);
+  g_assert_error (error, CU_ERROR, CU_ERROR_NOT_FOUND);
+  EVP_PKEY_free (admin);
+}
+
+static gpointer
+list_units_repeatedly (gpointer client)
+{
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) units = cu_client_list_units (client, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (units->len, ==, 3);
+    }
+  return NULL;
+}
+
+/* One client used from several worker threads at once. */
+static void
+test_client_from_threads (void)
+{
+  g_autoptr (CuClient) client = connect_alpha ();
+  GThread *threads[4];
+
+  for (size_t i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("client", list_units_repeatedly, client);
+  for (size_t i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
 }
 
 static void
@@ -559,6 +684,7 @@ shared_setup (void)
   shared.alpha_credential
       = test_daemon_init_instance (shared.state_dir, "alpha", 2, 1, &fingerprint);
   shared.beta_credential = test_daemon_init_instance (shared.state_dir, "beta", 1, 0, NULL);
+  shared.gamma_credential = test_daemon_init_instance (shared.state_dir, "gamma", 1, 0, NULL);
   shared.daemon = test_daemon_start (shared.state_dir, 0);
   /* The fingerprint printed by init is the one served. */
   g_assert_cmpstr (fingerprint, ==, shared.daemon->fingerprint);
@@ -574,6 +700,7 @@ shared_teardown (void)
   g_free (shared.state_dir);
   g_free (shared.alpha_credential);
   g_free (shared.beta_credential);
+  g_free (shared.gamma_credential);
 }
 
 /* See daemon-harness.c: the same LeakSanitizer limit applies to this
@@ -621,6 +748,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cryptounitd/queries", test_queries);
   g_test_add_func ("/cryptounitd/signed-command", test_signed_command);
   g_test_add_func ("/cryptounitd/importer-and-key-storage", test_importer_and_key_storage);
+  g_test_add_func ("/cryptounitd/master-key-and-key-storage", test_master_key_and_key_storage);
+  g_test_add_func ("/cryptounitd/client-from-threads", test_client_from_threads);
   g_test_add_func ("/cryptounitd/unknown-unit", test_unknown_unit);
   g_test_add_func ("/cryptounitd/no-credential", test_no_credential);
   g_test_add_func ("/cryptounitd/other-instance-credential", test_other_instance_credential);
