@@ -122,18 +122,13 @@ cmd_personalize (otk_card *card, const otk_apdu *a)
 static uint16_t
 cmd_get_info (otk_card *card, otk_rsp *rsp)
 {
-  static const uint8_t zeros[OTK_ID_LEN] = { 0 };
   uint8_t ski[OTK_SHA256_LEN];
   int backup = card->nv.state == OTK_CA_BACKUP_TARGET;
   int rc = 0;
 
   if (card->nv.type == OTK_TYPE_BLANK)
     return otk_blank_info (rsp);
-  rc |= otk_rsp_put (rsp, &card->nv.type, 1);
-  rc |= otk_rsp_put (rsp, &card->nv.state, 1);
-  rc |= otk_rsp_put (rsp, &card->nv.tries, 1);
-  rc |= otk_rsp_put (rsp, card->nv.card_id, OTK_ID_LEN);
-  rc |= otk_rsp_put (rsp, backup ? zeros : otk_cert_subject (card->nv.zone_cert), OTK_ID_LEN);
+  rc |= otk_put_info_header (card, backup ? NULL : otk_cert_subject (card->nv.zone_cert), rsp);
   rc |= otk_rsp_put_str (rsp, card->nv.zone_desc, card->nv.zone_desc_len);
   rc |= otk_rsp_put_str (rsp, card->nv.desc, card->nv.desc_len);
   rc |= otk_rsp_put (rsp, &card->nv.root_count, 1);
@@ -234,8 +229,6 @@ static uint16_t
 cmd_backup_export (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
   uint8_t payload[BACKUP_PAYLOAD_MAX];
-  uint8_t digest[OTK_SHA512_LEN];
-  uint8_t *sealed = rsp->data + rsp->len;
   size_t len;
   uint16_t sw;
 
@@ -246,17 +239,8 @@ cmd_backup_export (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
   if (otk_hal_ec_check_point (a->data + OTK_ID_LEN) != 0)
     return SW_WRONG_DATA;
   len = backup_payload (card, payload);
-  sw = SW_INTERNAL;
-  if (rsp->cap - rsp->len < OTK_SEAL_OVERHEAD + len + OTK_SIG_LEN
-      || otk_seal (OTK_LABEL_CA_BACKUP, a->data + OTK_ID_LEN, a->data, payload, len, sealed) != 0)
-    goto out;
-  otk_hal_chunk c = { sealed, OTK_SEAL_OVERHEAD + len };
-  if (otk_hal_sha512 (&c, 1, digest) != 0
-      || otk_hal_ecdsa_sign (card->nv.key_priv, digest, sealed + OTK_SEAL_OVERHEAD + len) != 0)
-    goto out;
-  rsp->len += OTK_SEAL_OVERHEAD + len + OTK_SIG_LEN;
-  sw = SW_OK;
-out:
+  sw = otk_seal_signed (OTK_LABEL_CA_BACKUP, a->data + OTK_ID_LEN, a->data, payload, len,
+                        card->nv.key_priv, NULL, rsp);
   secure_clear (payload, sizeof payload);
   return sw;
 }
@@ -302,7 +286,6 @@ static uint16_t
 cmd_backup_import (otk_card *card, const otk_apdu *a)
 {
   uint8_t payload[BACKUP_PAYLOAD_MAX];
-  uint8_t digest[OTK_SHA512_LEN];
   size_t sealed_len, len;
   uint16_t sw = SW_VERIFY_FAILED;
 
@@ -317,11 +300,10 @@ cmd_backup_import (otk_card *card, const otk_apdu *a)
                   a->data, sealed_len, payload)
       != 0)
     goto out;
-  otk_hal_chunk c = { a->data, sealed_len };
   /* The payload carries the zone cert; the blob must be signed by that zone key. */
-  if (len < OTK_EC_PRIV_LEN + OTK_CERT_LEN || otk_hal_sha512 (&c, 1, digest) != 0
-      || otk_hal_ecdsa_verify (otk_cert_pub (payload + OTK_EC_PRIV_LEN), digest,
-                               a->data + sealed_len)
+  if (len < OTK_EC_PRIV_LEN + OTK_CERT_LEN
+      || otk_sealed_verify (a->data, sealed_len, otk_cert_pub (payload + OTK_EC_PRIV_LEN),
+                            a->data + sealed_len)
              != 0)
     goto out;
   sw = apply_backup_payload (card, payload, len);

@@ -312,3 +312,17 @@ otk_set_roots (otk_card *card, const uint8_t *certs, size_t count)
   card->nv.root_count = (uint8_t)count;
   return SW_OK;
 }
+
+int
+otk_put_info_header (const otk_card *card, const uint8_t zone_id[OTK_ID_LEN], otk_rsp *rsp)
+{
+  static const uint8_t zeros[OTK_ID_LEN] = { 0 };
+  int rc = 0;
+
+  rc |= otk_rsp_put (rsp, &card->nv.type, 1);
+  rc |= otk_rsp_put (rsp, &card->nv.state, 1);
+  rc |= otk_rsp_put (rsp, &card->nv.tries, 1);
+  rc |= otk_rsp_put (rsp, card->nv.card_id, OTK_ID_LEN);
+  rc |= otk_rsp_put (rsp, zone_id != NULL ? zone_id : zeros, OTK_ID_LEN);
+  return rc;
+}

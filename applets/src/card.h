@@ -244,6 +244,18 @@ int otk_unseal (const char *label, const uint8_t priv[OTK_EC_PRIV_LEN],
                 const uint8_t pub[OTK_EC_POINT_LEN], const uint8_t subject[OTK_ID_LEN],
                 const uint8_t *in, size_t in_len, uint8_t *pt);
 
+/* Appends sealed(@pt) || [@cert] || sig to @rsp, where sig is by @signer_priv over
+ * SHA-512(sealed) (card copy: @cert = the sender's device cert; CA backup: no cert). */
+uint16_t otk_seal_signed (const char *label, const uint8_t recipient_pub[OTK_EC_POINT_LEN],
+                          const uint8_t subject[OTK_ID_LEN], const uint8_t *pt, size_t len,
+                          const uint8_t signer_priv[OTK_EC_PRIV_LEN], const uint8_t *cert,
+                          otk_rsp *rsp);
+/* 0 when @sig by @signer_pub covers SHA-512(@sealed). */
+int otk_sealed_verify (const uint8_t *sealed, size_t sealed_len,
+                       const uint8_t signer_pub[OTK_EC_POINT_LEN], const uint8_t sig[OTK_SIG_LEN]);
+/* The GET INFO fields both applets start with: type, state, tries, card ID, zone ID. */
+int otk_put_info_header (const otk_card *card, const uint8_t zone_id[OTK_ID_LEN], otk_rsp *rsp);
+
 /* ---- applets ---- */
 uint16_t otk_ep11_process (otk_card *card, const otk_apdu *apdu, otk_rsp *rsp);
 uint16_t otk_ca_process (otk_card *card, const otk_apdu *apdu, otk_rsp *rsp);

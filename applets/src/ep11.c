@@ -201,10 +201,10 @@ cmd_personalize (otk_card *card, const otk_apdu *a)
 static uint16_t
 cmd_get_info (otk_card *card, otk_rsp *rsp)
 {
-  static const uint8_t zeros[OTK_ID_LEN] = { 0 };
   uint8_t bitmap[(OTK_MAX_PARTS + 7) / 8] = { 0 };
   uint8_t ski[OTK_SHA256_LEN];
   uint8_t count = (uint8_t)part_count (card);
+  int enrolled = card->nv.state >= OTK_EP11_ENROLLED;
   int rc = 0;
 
   if (card->nv.type == OTK_TYPE_BLANK)
@@ -212,13 +212,9 @@ cmd_get_info (otk_card *card, otk_rsp *rsp)
   for (int i = 0; i < OTK_MAX_PARTS; i++)
     if (card->nv.parts[i].used)
       bitmap[i / 8] |= (uint8_t)(1u << (i % 8));
-  rc |= otk_rsp_put (rsp, &card->nv.type, 1);
-  rc |= otk_rsp_put (rsp, &card->nv.state, 1);
-  rc |= otk_rsp_put (rsp, &card->nv.tries, 1);
-  rc |= otk_rsp_put (rsp, card->nv.card_id, OTK_ID_LEN);
-  if (card->nv.state >= OTK_EP11_ENROLLED)
+  if (enrolled)
     rc |= otk_ski (otk_cert_pub (card->nv.zone_cert), ski);
-  rc |= otk_rsp_put (rsp, card->nv.state >= OTK_EP11_ENROLLED ? ski : zeros, OTK_ID_LEN);
+  rc |= otk_put_info_header (card, enrolled ? ski : NULL, rsp);
   rc |= otk_rsp_put_str (rsp, card->nv.desc, card->nv.desc_len);
   rc |= otk_rsp_put_str (rsp, card->nv.name, card->nv.name_len);
   if (card->nv.name_len != 0)
@@ -433,9 +429,7 @@ static uint16_t
 cmd_export_card (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
   uint8_t payload[COPY_PAYLOAD_MAX];
-  uint8_t digest[OTK_SHA512_LEN];
-  uint8_t *sealed = rsp->data + rsp->len;
-  size_t len = 0;
+  size_t len;
   uint16_t sw;
 
   if ((sw = need_pin (card)) != SW_OK)
@@ -445,22 +439,8 @@ cmd_export_card (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
   if (check_zone_peer (card, a->data) != 0)
     return SW_VERIFY_FAILED;
   len = copy_payload (card, payload);
-  sw = SW_INTERNAL;
-  if (rsp->cap - rsp->len < OTK_SEAL_OVERHEAD + len + COPY_TRAILER_LEN)
-    goto out;
-  if (otk_seal (OTK_LABEL_CARD_COPY, otk_cert_pub (a->data), otk_cert_subject (a->data), payload,
-                len, sealed)
-      != 0)
-    goto out;
-  otk_hal_chunk c = { sealed, OTK_SEAL_OVERHEAD + len };
-  rsp->len += OTK_SEAL_OVERHEAD + len;
-  otk_rsp_put (rsp, card->nv.device_cert, OTK_CERT_LEN);
-  if (otk_hal_sha512 (&c, 1, digest) != 0
-      || otk_hal_ecdsa_sign (card->nv.key_priv, digest, rsp->data + rsp->len) != 0)
-    goto out;
-  rsp->len += OTK_SIG_LEN;
-  sw = SW_OK;
-out:
+  sw = otk_seal_signed (OTK_LABEL_CARD_COPY, otk_cert_pub (a->data), otk_cert_subject (a->data),
+                        payload, len, card->nv.key_priv, card->nv.device_cert, rsp);
   secure_clear (payload, sizeof payload);
   return sw;
 }
@@ -512,7 +492,6 @@ static uint16_t
 cmd_import_card (otk_card *card, const otk_apdu *a)
 {
   uint8_t payload[COPY_PAYLOAD_MAX];
-  uint8_t digest[OTK_SHA512_LEN];
   const uint8_t *source, *sig;
   size_t sealed_len, len = 0;
   uint16_t sw;
@@ -528,9 +507,8 @@ cmd_import_card (otk_card *card, const otk_apdu *a)
   len = sealed_len - OTK_SEAL_OVERHEAD;
   source = a->data + sealed_len;
   sig = source + OTK_CERT_LEN;
-  otk_hal_chunk c = { a->data, sealed_len };
-  if (check_zone_peer (card, source) != 0 || otk_hal_sha512 (&c, 1, digest) != 0
-      || otk_hal_ecdsa_verify (otk_cert_pub (source), digest, sig) != 0
+  if (check_zone_peer (card, source) != 0
+      || otk_sealed_verify (a->data, sealed_len, otk_cert_pub (source), sig) != 0
       || otk_unseal (OTK_LABEL_CARD_COPY, card->nv.key_priv, card->nv.key_pub, card->nv.card_id,
                      a->data, sealed_len, payload)
              != 0)
