@@ -255,8 +255,8 @@ apply_backup_payload (otk_card *card, const uint8_t *p, size_t len)
   const uint8_t *cert = p + OTK_EC_PRIV_LEN;
   uint16_t sw;
 
-  if (len < pos || otk_cert_verify_self (cert, OTK_CERT_ZONE) != 0
-      || otk_hal_ec_public (p, pub) != 0 || memcmp (pub, otk_cert_pub (cert), sizeof pub) != 0)
+  if (len < pos || otk_cert_verify_zone (cert) != 0 || otk_hal_ec_public (p, pub) != 0
+      || memcmp (pub, otk_cert_pub (cert), sizeof pub) != 0)
     return SW_VERIFY_FAILED;
   if (otk_read_str (p, len, &pos, OTK_DESC_MAX, &zone_desc, &zone_desc_len) != 0
       || otk_read_str (p, len, &pos, OTK_DESC_MAX, &card_desc, &card_desc_len) != 0

@@ -225,6 +225,8 @@ int otk_cert_verify (const uint8_t cert[OTK_CERT_LEN], uint8_t type,
                      const uint8_t issuer_pub[OTK_EC_POINT_LEN]);
 /* A self-signed certificate of @type. */
 int otk_cert_verify_self (const uint8_t cert[OTK_CERT_LEN], uint8_t type);
+/* A zone cert: type 4, self-signed, subject ID = zone ID = SKI of its key. */
+int otk_cert_verify_zone (const uint8_t cert[OTK_CERT_LEN]);
 const uint8_t *otk_cert_subject (const uint8_t cert[OTK_CERT_LEN]);
 const uint8_t *otk_cert_pub (const uint8_t cert[OTK_CERT_LEN]);
 const uint8_t *otk_cert_issuer (const uint8_t cert[OTK_CERT_LEN]);

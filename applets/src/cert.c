@@ -77,3 +77,13 @@ otk_cert_verify_self (const uint8_t cert[OTK_CERT_LEN], uint8_t type)
 {
   return otk_cert_verify (cert, type, cert + CERT_PUB);
 }
+
+int
+otk_cert_verify_zone (const uint8_t cert[OTK_CERT_LEN])
+{
+  uint8_t ski[OTK_SHA256_LEN];
+
+  if (otk_cert_verify_self (cert, OTK_CERT_ZONE) != 0 || otk_ski (cert + CERT_PUB, ski) != 0)
+    return -1;
+  return memcmp (ski, cert + CERT_SUBJECT, OTK_SHA256_LEN) == 0 ? 0 : -1;
+}

@@ -160,7 +160,7 @@ cmd_enrol (otk_card *card, const otk_apdu *a)
       || a->lc / OTK_CERT_LEN - 2 > OTK_MAX_ROOTS)
     return SW_WRONG_LENGTH;
   n_roots = a->lc / OTK_CERT_LEN - 2;
-  if (otk_cert_verify_self (zone, OTK_CERT_ZONE) != 0
+  if (otk_cert_verify_zone (zone) != 0
       || otk_cert_verify (device, OTK_CERT_EP11_DEVICE, otk_cert_pub (zone)) != 0
       || memcmp (otk_cert_subject (device), card->nv.card_id, OTK_ID_LEN) != 0
       || memcmp (otk_cert_pub (device), card->nv.key_pub, OTK_EC_POINT_LEN) != 0)
