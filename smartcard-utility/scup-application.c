@@ -85,7 +85,11 @@ scup_application_activate (GApplication *application)
     {
       OtkDeckWindow *deck = otk_deck_window_new (GTK_APPLICATION (application),
                                                  self->deck_dir[0] ? self->deck_dir : NULL);
+      int width = 0;
 
+      /* Beside the main window, so that both can be used at once. */
+      gtk_window_get_size (window, &width, NULL);
+      gtk_window_move (GTK_WINDOW (deck), width + 16, 0);
       gtk_window_present (GTK_WINDOW (deck));
     }
 #endif

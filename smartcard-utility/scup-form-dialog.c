@@ -135,6 +135,8 @@ show_input_error (GtkWindow *parent, const GError *error)
       = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                 GTK_MESSAGE_WARNING, GTK_BUTTONS_CLOSE, "%s", error->message);
 
+  otk_widget_set_accessible_name (dialog, _ ("Check the input"));
+  gtk_window_set_position (GTK_WINDOW (dialog), GTK_WIN_POS_CENTER_ON_PARENT);
   g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
   gtk_widget_show (dialog);
 }
@@ -201,6 +203,9 @@ scup_confirm_job (ScupJob *job, const char *question, const char *detail, const 
 
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
   gtk_window_set_title (GTK_WINDOW (dialog), job->title);
+  /* GTK names a message dialog "Error" or "Warning"; the action names it better. */
+  otk_widget_set_accessible_name (dialog, job->title);
+  gtk_window_set_position (GTK_WINDOW (dialog), GTK_WIN_POS_CENTER_ON_PARENT);
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _ ("_No"), GTK_RESPONSE_NO, yes_label,
                           GTK_RESPONSE_YES, NULL);
   /* What cannot be undone is never the default. */

@@ -138,6 +138,9 @@ show_error (ScupJob *job, const GError *error)
 
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", error->message);
   gtk_window_set_title (GTK_WINDOW (dialog), job->title);
+  /* GTK names a message dialog "Error" or "Warning"; the action names it better. */
+  otk_widget_set_accessible_name (dialog, job->title);
+  gtk_window_set_position (GTK_WINDOW (dialog), GTK_WIN_POS_CENTER_ON_PARENT);
   g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
   gtk_widget_show (dialog);
 }
@@ -166,8 +169,10 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (job->results != NULL)
         scup_window_show_results (job->window, job->title, job->results);
-      scup_window_show_status (job->window,
-                               job->done_message != NULL ? job->done_message : job->title);
+      g_autofree char *line = g_strdup_printf (_ ("%s: done. %s"), job->title,
+                                               job->done_message != NULL ? job->done_message : "");
+
+      scup_window_show_status (job->window, line);
       if (job->on_success != NULL)
         job->on_success (job);
     }
