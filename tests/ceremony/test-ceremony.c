@@ -521,6 +521,41 @@ test_usage (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (f->out, "cryptounit-mk-setimm"));
 }
 
+/* ---- recovery units ----------------------------------------------------------- */
+
+static char *
+current_vp (Fixture *f)
+{
+  g_autoptr (JsonParser) p = NULL;
+  JsonArray *units = run_json (f, &p, "cryptounit-mk");
+  return same_string_on_all_units (units, "current_register", "verification_pattern");
+}
+
+static void
+test_auto_init_and_rotate (Fixture *f, gconstpointer data)
+{
+  g_autofree char *vp1 = NULL, *vp2 = NULL;
+
+  make_sigkey (f, "alice", PW_ALICE);
+  make_sigkey (f, "bob", PW_BOB);
+  run (f, "1 2 3 4\n", "cryptounit-add", NULL);
+  assert_ok (f);
+  run (f, "1 2\n" PW_ALICE "\n" PW_BOB "\n2\n2\ny\n", "auto-init", NULL);
+  assert_ok (f);
+  assert_register (f, "current_register", "Valid");
+  vp1 = current_vp (f);
+  g_assert_cmpstr (vp1, !=, "0000000000000000000000000000000000000000000000000000000000000000");
+
+  /* Declined: nothing changes. */
+  run (f, "n\n", "auto-mk-rotate", NULL);
+  assert_failed_with (f, "Cancelled");
+  run (f, "y\n" PW_ALICE "\n" PW_BOB "\n", "auto-mk-rotate", NULL);
+  assert_ok (f);
+  assert_register (f, "current_register", "Valid");
+  vp2 = current_vp (f);
+  g_assert_cmpstr (vp2, !=, vp1);
+}
+
 /* ---- prompters and workstation ---------------------------------------------- */
 
 static void
@@ -640,5 +675,6 @@ main (int argc, char **argv)
   ADD ("/ceremony/tkectl/keyfile-modes", test_keyfile_modes);
   ADD ("/ceremony/tkectl/selection-warning", test_selection_warning);
   ADD ("/ceremony/tkectl/compare-differ", test_compare_differ);
+  ADD ("/ceremony/tkectl/auto-init-and-rotate", test_auto_init_and_rotate);
   return g_test_run ();
 }

@@ -45,7 +45,8 @@ tkectl_key_create (Tkectl *t, GError **error)
   TkeUnit *unit;
   g_autofree char *key_id = NULL;
 
-  if (!need_args (t, 1, "key-create UNIT", error) || !(unit = unit_from_arg (t, t->opts->args[0], error)))
+  if (!need_args (t, 1, "key-create UNIT", error)
+      || !(unit = unit_from_arg (t, t->opts->args[0], error)))
     return FALSE;
   key_id = cu_client_key_create (tke_ceremony_get_client (t->ceremony, unit), unit->unit_id, error);
   if (!key_id)
@@ -110,6 +111,6 @@ tkectl_key_decrypt (Tkectl *t, GError **error)
   if (!plain)
     return FALSE;
   data = g_bytes_get_data (plain, &len);
-  g_print ("%.*s\n", (int) len, data);
+  g_print ("%.*s\n", (int)len, data);
   return TRUE;
 }

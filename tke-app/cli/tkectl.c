@@ -54,6 +54,9 @@ CEREMONY_VERB (verb_sigkey_add, tke_ceremony_sigkey_add (c, error))
 CEREMONY_VERB (verb_sigkey_sel, tke_ceremony_sigkey_select (c, error))
 CEREMONY_VERB (verb_sigkey_rm, tke_ceremony_keyfile_remove (c, FALSE, error))
 CEREMONY_VERB (verb_mk_rm, tke_ceremony_keyfile_remove (c, TRUE, error))
+CEREMONY_VERB (verb_auto_init, tke_ceremony_auto_init (c, error))
+CEREMONY_VERB (verb_auto_mk_rotate, tke_ceremony_auto_mk_rotate (c, error))
+CEREMONY_VERB (verb_auto_recover, tke_ceremony_auto_recover (c, error))
 
 static gboolean
 verb_units (Tkectl *t, GError **error)
@@ -272,6 +275,9 @@ static const Verb verbs[] = {
   { "sigkey-add", verb_sigkey_add, "create a signature key file" },
   { "sigkey-sel", verb_sigkey_sel, "select the signature keys that sign commands" },
   { "sigkey-rm", verb_sigkey_rm, "delete a signature key file" },
+  { "auto-init", verb_auto_init, "admins, thresholds and a master key from a recovery unit" },
+  { "auto-mk-rotate", verb_auto_mk_rotate, "rotate to a new master key from a recovery unit" },
+  { "auto-recover", verb_auto_recover, "copy the master key of a recovery unit to the others" },
   { "target", verb_target,
     "show or set the service: --url U --credential-file F "
     "--fingerprint SHA256, or --local" },

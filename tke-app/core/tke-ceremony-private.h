@@ -26,7 +26,6 @@ struct _TkeCeremony
   GPtrArray *signers; /* TkeSigner*, unlocked so far */
 };
 
-
 /* Adds @needed signatures of distinct administrators of the unit in @state
  * to @cmd, unlocking signature keys as needed (passwords or cards). */
 gboolean tke_ceremony_sign (TkeCeremony *c, const TkeUnit *unit, const CuUnitState *state,

@@ -283,4 +283,16 @@ gboolean tke_ceremony_mk_clear_current (TkeCeremony *c, GError **error);
 gboolean tke_ceremony_mk_rotate (TkeCeremony *c, GError **error);
 gboolean tke_ceremony_zeroize (TkeCeremony *c, GError **error);
 
+/* ---- recovery units (seed 004) ---------------------------------------------- */
+
+/* auto-init: admins from chosen signature key files, thresholds, then a
+ * random master key made in recovery unit 1 and copied encrypted to every
+ * unit of the selected instance. */
+gboolean tke_ceremony_auto_init (TkeCeremony *c, GError **error);
+/* auto-mk-rotate: a new random master key from a recovery unit, rotated in. */
+gboolean tke_ceremony_auto_mk_rotate (TkeCeremony *c, GError **error);
+/* auto-recover: the current master key of a recovery unit copied to units
+ * whose current register is empty or different. */
+gboolean tke_ceremony_auto_recover (TkeCeremony *c, GError **error);
+
 G_END_DECLS

@@ -160,8 +160,8 @@ wait_for_rotations (TkeCeremony *c, GError **error)
 
       for (;;)
         {
-          g_autofree CuUnitState *st = cu_client_get_unit_state (tke_ceremony_get_client (c, unit),
-                                                                 unit->unit_id, error);
+          g_autofree CuUnitState *st
+              = cu_client_get_unit_state (tke_ceremony_get_client (c, unit), unit->unit_id, error);
           if (!st)
             return FALSE;
           if (!st->rotation_running)
