@@ -270,17 +270,7 @@ create_instance_files (const char *state_dir, const char *name, const guint coun
     }
   return TRUE;
 fail:
-  {
-    g_autoptr (GDir) d = g_dir_open (tmp, 0, NULL);
-    const char *e;
-
-    while (d != NULL && (e = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (tmp, e, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (tmp);
-  }
+  cu_remove_tree (tmp);
   return FALSE;
 }
 

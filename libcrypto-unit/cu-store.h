@@ -16,3 +16,7 @@ gboolean cu_db_step_done (sqlite3 *db, sqlite3_stmt *stmt, GError **error);
 void cu_db_set_error (sqlite3 *db, GError **error);
 /* The blob of column @col when it has exactly @len bytes. */
 gboolean cu_db_column_blob (sqlite3_stmt *stmt, int col, uint8_t *out, size_t len);
+
+/* Removes a state directory and everything below it (failed instance
+ * creation; tests and bench clean up with it too). */
+void cu_remove_tree (const char *path);

@@ -6,6 +6,7 @@
  * time next to the raw rate of unwrap-plus-wrap with the same cipher (the
  * floor).  The vendor quotes about 60 s per 3000 keys. */
 #include "cu-crypto.h"
+#include "cu-store.h"
 #include "cu-unit.h"
 
 #include <glib/gstdio.h>
@@ -113,24 +114,6 @@ floor_rate (guint n)
   return n / ((g_get_monotonic_time () - t0) / 1e6);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static double
 rotate_units (CuEngine *engine, GPtrArray *units, guint n_units)
 {
@@ -177,7 +160,7 @@ main (int argc, char **argv)
               n, n_units, n_units > 1 ? "s" : "", t, n * n_units / t,
               100.0 * n * n_units / t / floor_);
       g_clear_pointer (&engine, cu_engine_free);
-      remove_tree (dir);
+      cu_remove_tree (dir);
       g_clear_pointer (&dir, g_free);
     }
   EVP_PKEY_free (admin);

@@ -1,6 +1,8 @@
 /* cu-test.c: fixtures (see cu-test.h). */
 #include "cu-test.h"
 
+#include "cu-store.h"
+
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
@@ -113,28 +115,10 @@ cu_test_copy_state (const char *from)
   return to;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 cu_test_remove_state (char *dir)
 {
-  remove_tree (dir);
+  cu_remove_tree (dir);
   g_free (dir);
 }
 
@@ -143,7 +127,7 @@ cu_fixture_clear (CuFixture *f)
 {
   cu_fixture_close (f);
   if (f->dir != NULL)
-    remove_tree (f->dir);
+    cu_remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
 }
 
@@ -327,4 +311,13 @@ main (int argc, char **argv)
   for (guint i = 0; i < N_TEST_KEYS; i++)
     EVP_PKEY_free (test_keys[i]);
   return rc;
+}
+
+void
+cu_test_sample_free (CuTestSample *s)
+{
+  g_free (s->key_id);
+  g_bytes_unref (s->plain);
+  g_bytes_unref (s->cipher);
+  g_free (s);
 }

@@ -61,6 +61,15 @@ void cu_test_load_mk (CuFixture *f, guint unit, const uint8_t (*parts)[32], guin
 /* The default sign callback: test keys 0..needed-1. */
 gboolean cu_test_sign_func (CuCommand *cmd, guint needed, gpointer user_data, GError **error);
 
+/* A message encrypted under a stored key, to check it decrypts later. */
+typedef struct
+{
+  char *key_id;
+  GBytes *plain;
+  GBytes *cipher;
+} CuTestSample;
+void cu_test_sample_free (CuTestSample *s);
+
 void cu_test_add_signature_tests (void);
 void cu_test_signature_cleanup (void);
 void cu_test_add_command_tests (void);

@@ -26,12 +26,6 @@ typedef struct
   gint64 duration_us;
 } Step;
 
-typedef struct
-{
-  char *key_id;
-  GBytes *plain, *cipher;
-} Sample;
-
 static CuUnitState *
 state_of (const char *dir, const char *unit)
 {
@@ -108,7 +102,7 @@ check_samples (const char *dir, const char *unit, GPtrArray *samples, gboolean a
 
   for (guint i = 0; i < samples->len; i++)
     {
-      Sample *s = samples->pdata[i];
+      CuTestSample *s = samples->pdata[i];
 
       if (!all && g_test_rand_int_range (0, 10) != 0)
         continue;
@@ -118,15 +112,6 @@ check_samples (const char *dir, const char *unit, GPtrArray *samples, gboolean a
       g_assert_no_error (error);
       g_assert_true (g_bytes_equal (plain, s->plain));
     }
-}
-
-static void
-sample_free (Sample *s)
-{
-  g_free (s->key_id);
-  g_bytes_unref (s->plain);
-  g_bytes_unref (s->cipher);
-  g_free (s);
 }
 
 static void
@@ -151,7 +136,8 @@ test_crash_safety (void)
   static const uint8_t mk2[2][32] = { { 1, 2, 3 }, { 4, 5 } };
   CuFixture f;
   Step steps[4] = { { "load" }, { "commit" }, { "set-immediate" }, { "rotate" } };
-  g_autoptr (GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify)sample_free);
+  g_autoptr (GPtrArray) samples
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)cu_test_sample_free);
   g_autoptr (GError) error = NULL;
   g_autofree char *unit = NULL;
   uint8_t mk[32], vp[32];
@@ -186,7 +172,7 @@ test_crash_safety (void)
     keys = cu_client_key_list (f.client, unit, &error);
     for (guint i = 0; i < keys->len; i++)
       {
-        Sample *s = g_new0 (Sample, 1);
+        CuTestSample *s = g_new0 (CuTestSample, 1);
 
         s->key_id = g_strdup (((CuKeyInfo *)keys->pdata[i])->key_id);
         s->plain = g_bytes_new (&i, sizeof i);

@@ -11,34 +11,18 @@ static const int s1[] = { 0, -1 };
 static const uint8_t mk1[2][32] = { { 1, 1, 1 }, { 2, 2 } };
 static const uint8_t mk2[2][32] = { { 3, 3, 3 }, { 4, 4 } };
 
-typedef struct
-{
-  char *key_id;
-  GBytes *plain;
-  GBytes *cipher;
-} Sample;
-
-static void
-sample_free (Sample *s)
-{
-  g_free (s->key_id);
-  g_bytes_unref (s->plain);
-  g_bytes_unref (s->cipher);
-  g_free (s);
-}
-
 /* Encrypts a distinct message under each of the first @n keys. */
 static GPtrArray *
 encrypt_samples (CuFixture *f, guint unit, guint n)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) keys = cu_client_key_list (f->client, cu_fixture_unit (f, unit), &error);
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)sample_free);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)cu_test_sample_free);
 
   g_assert_no_error (error);
   for (guint i = 0; i < n && i < keys->len; i++)
     {
-      Sample *s = g_new0 (Sample, 1);
+      CuTestSample *s = g_new0 (CuTestSample, 1);
       g_autofree char *msg = g_strdup_printf ("message %u for key %u", g_random_int (), i);
 
       s->key_id = g_strdup (((CuKeyInfo *)keys->pdata[i])->key_id);
@@ -56,7 +40,7 @@ assert_samples_decrypt (CuFixture *f, guint unit, GPtrArray *samples)
 {
   for (guint i = 0; i < samples->len; i++)
     {
-      Sample *s = samples->pdata[i];
+      CuTestSample *s = samples->pdata[i];
       g_autoptr (GError) error = NULL;
       g_autoptr (GBytes) plain = cu_client_key_decrypt (f->client, cu_fixture_unit (f, unit),
                                                         s->key_id, s->cipher, &error);
@@ -271,8 +255,8 @@ test_rotation_interrupted (void)
   g_assert_null (cu_client_key_create (f.client, unit, &error));
   g_assert_error (error, CU_ERROR, CU_ERROR_KEY_STORAGE_BUSY);
   g_clear_error (&error);
-  g_assert_null (
-      cu_client_key_encrypt (f.client, unit, ((Sample *)samples->pdata[0])->key_id, data, &error));
+  g_assert_null (cu_client_key_encrypt (f.client, unit, ((CuTestSample *)samples->pdata[0])->key_id,
+                                        data, &error));
   g_assert_error (error, CU_ERROR, CU_ERROR_KEY_STORAGE_BUSY);
   g_clear_error (&error);
   refused = cu_test_run (&f, 0, CU_CMD_CLEAR_NEW, NULL, 0, s1, NULL);
@@ -307,8 +291,8 @@ test_clear_current_and_restore (void)
   g_assert_true (cu_engine_key_create_many (f.engine, TEST_INSTANCE, unit, 20, &error));
   samples = encrypt_samples (&f, 0, 20);
   cu_test_ok (&f, 0, CU_CMD_CLEAR_CURRENT, NULL, 0, s1);
-  g_assert_null (cu_client_key_decrypt (f.client, unit, ((Sample *)samples->pdata[0])->key_id,
-                                        ((Sample *)samples->pdata[0])->cipher, &error));
+  g_assert_null (cu_client_key_decrypt (f.client, unit, ((CuTestSample *)samples->pdata[0])->key_id,
+                                        ((CuTestSample *)samples->pdata[0])->cipher, &error));
   g_assert_error (error, CU_ERROR, CU_ERROR_WK_NOT_INITIALIZED);
   g_clear_error (&error);
   /* Another MK may not be set over keys it cannot read. */
