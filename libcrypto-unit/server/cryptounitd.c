@@ -1,13 +1,15 @@
 /* cryptounitd: the crypto unit service over HTTPS.
  *
  *   cryptounitd init --state DIR --instance NAME [--operational N] [--failover M]
- *                    [--recovery R]
- *   cryptounitd credential --state DIR --instance NAME
+ *                    [--recovery R] [--credential-file FILE]
+ *   cryptounitd credential --state DIR --instance NAME [--credential-file FILE]
  *   cryptounitd fingerprint --state DIR
  *   cryptounitd serve --state DIR [--listen ADDR:PORT]
  *
- * init and credential print a new credential once, on stdout; only its hash
- * is stored.  serve prints "listening on https://ADDR:PORT" once ready. */
+ * init and credential make a new credential and hand it over once, as lines
+ * "instance NAME", "credential SECRET", "tls-fingerprint HEX": on stdout, or
+ * in FILE (mode 0600), the file that tke and tkectl read.  Only its hash is
+ * stored.  serve prints "listening on https://ADDR:PORT" once ready. */
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "http-server.h"
 #include "opentke-common.h"
 #include "opentke-crypto-unit.h"
+#include "server-dir.h"
 #include "tls-identity.h"
 #include "tls-pin.h"
 
@@ -29,6 +32,7 @@ typedef struct
   char *state_dir;
   char *instance;
   char *listen;
+  char *credential_file;
   int operational;
   int failover;
   int recovery;
@@ -40,6 +44,7 @@ options_clear (Options *options)
   g_free (options->state_dir);
   g_free (options->instance);
   g_free (options->listen);
+  g_free (options->credential_file);
 }
 
 static gboolean
@@ -52,6 +57,8 @@ parse_options (const char *command, int *argc, char ***argv, Options *options, G
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &options->listen,
       "Address and port to serve on (default " DEFAULT_LISTEN "; port 0: any free port)",
       "ADDR:PORT" },
+    { "credential-file", 'c', 0, G_OPTION_ARG_FILENAME, &options->credential_file,
+      "Write the new credential to FILE (mode 0600) instead of stdout", "FILE" },
     { "operational", 0, 0, G_OPTION_ARG_INT, &options->operational,
       "Operational units of a new instance (1..6, default 2)", "N" },
     { "failover", 0, 0, G_OPTION_ARG_INT, &options->failover,
@@ -102,22 +109,36 @@ identity_fingerprint (const char *state_dir, GTlsCertificate **identity_out, GEr
   return fingerprint;
 }
 
-/* Creates a credential for @instance and prints it with the fingerprint. */
+/* Creates a credential for @instance and hands it over with the
+ * fingerprint: in the credential file if one is given, else on stdout. */
 static gboolean
 print_new_credential (const Options *options, GError **error)
 {
   g_autofree char *fingerprint = identity_fingerprint (options->state_dir, NULL, error);
   g_autoptr (OtkSecretStr) credential = NULL;
+  g_autoptr (OtkSecretStr) text = NULL;
+  gboolean ok = FALSE;
 
   if (fingerprint == NULL)
-    return FALSE;
+    goto out;
   credential = cud_credentials_create (options->state_dir, options->instance, error);
   if (credential == NULL)
-    return FALSE;
-  printf ("instance: %s\ncredential: %s\ntls-fingerprint: %s\n", options->instance, credential,
-          fingerprint);
+    goto out;
+  text = g_strdup_printf ("instance %s\ncredential %s\ntls-fingerprint %s\n", options->instance,
+                          credential, fingerprint);
+  if (options->credential_file != NULL)
+    {
+      if (!cud_write_file_atomic (options->credential_file, text, strlen (text), 0600, error))
+        goto out;
+      printf ("instance %s\ncredential-file %s\ntls-fingerprint %s\n", options->instance,
+              options->credential_file, fingerprint);
+    }
+  else
+    fputs (text, stdout);
   fflush (stdout);
-  return TRUE;
+  ok = TRUE;
+out:
+  return ok;
 }
 
 static gboolean
@@ -226,7 +247,7 @@ run_serve (const Options *options, GError **error)
   int_id = g_unix_signal_add (SIGINT, quit_on_signal, loop);
   g_message ("Serving %s on %s port %u, TLS fingerprint %s", options->state_dir, address,
              cud_server_get_port (server), fingerprint);
-  printf ("listening on https://%s%s%s:%u\ntls-fingerprint: %s\n",
+  printf ("listening on https://%s%s%s:%u\ntls-fingerprint %s\n",
           strchr (address, ':') != NULL ? "[" : "", address,
           strchr (address, ':') != NULL ? "]" : "", cud_server_get_port (server), fingerprint);
   fflush (stdout);

@@ -47,12 +47,11 @@ test_daemon_run_command (char **stderr_out, const char *first_arg, ...)
   return g_steal_pointer (&out);
 }
 
-/* The value of "key: value" in @text, or NULL. */
-static char *
-field (const char *text, const char *key)
+char *
+test_daemon_field (const char *text, const char *key)
 {
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  g_autofree char *prefix = g_strconcat (key, ": ", NULL);
+  g_autofree char *prefix = g_strconcat (key, " ", NULL);
 
   for (size_t i = 0; lines[i] != NULL; i++)
     if (g_str_has_prefix (lines[i], prefix))
@@ -74,10 +73,10 @@ test_daemon_init_instance (const char *state_dir, const char *instance, guint op
 
   if (out == NULL)
     g_error ("cryptounitd init failed: %s", err);
-  credential = field (out, "credential");
+  credential = test_daemon_field (out, "credential");
   g_assert_nonnull (credential);
   if (fingerprint != NULL)
-    *fingerprint = field (out, "tls-fingerprint");
+    *fingerprint = test_daemon_field (out, "tls-fingerprint");
   return credential;
 }
 
@@ -123,8 +122,8 @@ test_daemon_start (const char *state_dir, guint16 port)
   fp_line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fp_line);
-  g_assert_true (g_str_has_prefix (fp_line, "tls-fingerprint: "));
-  daemon->fingerprint = g_strdup (fp_line + strlen ("tls-fingerprint: "));
+  daemon->fingerprint = test_daemon_field (fp_line, "tls-fingerprint");
+  g_assert_nonnull (daemon->fingerprint);
   return daemon;
 }
 

@@ -27,6 +27,9 @@ void test_daemon_set_binary (const char *path);
 char *test_daemon_run_command (char **stderr_out, const char *first_arg,
                                ...) G_GNUC_NULL_TERMINATED;
 
+/* The value of a "key value" line in @text, or NULL. */
+char *test_daemon_field (const char *text, const char *key);
+
 /* "cryptounitd init" for @instance in @state_dir; returns the credential
  * (and the fingerprint in @fingerprint when not NULL). */
 char *test_daemon_init_instance (const char *state_dir, const char *instance, guint operational,

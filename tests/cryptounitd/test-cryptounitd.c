@@ -675,6 +675,51 @@ test_cli_refusals (void)
   g_assert_nonnull (strstr (err, "ADDR:PORT"));
 }
 
+/* "credential" replaces an instance's credential, handed over in a file of
+ * mode 0600 and not on stdout; the old credential stops working at once. */
+static void
+test_credential_rotation (void)
+{
+  g_autofree char *path = g_build_filename (shared.root_dir, "beta.credential", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *credential = NULL;
+  g_autoptr (CuClient) old_client = NULL;
+  g_autoptr (CuClient) new_client = NULL;
+  g_autoptr (GPtrArray) units = NULL;
+  g_autoptr (GError) error = NULL;
+  struct stat st;
+
+  out = test_daemon_run_command (&err, "credential", "--state", shared.state_dir, "--instance",
+                                 "beta", "--credential-file", path, NULL);
+  g_assert_nonnull (out);
+  g_assert_null (strstr (out, "otkcu1_"));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  credential = test_daemon_field (contents, "credential");
+  g_assert_nonnull (credential);
+  g_assert_cmpstr (credential, !=, shared.beta_credential);
+
+  old_client = cu_client_new_remote (shared.daemon->base_url, "beta", shared.beta_credential,
+                                     shared.daemon->fingerprint, &error);
+  g_assert_no_error (error);
+  units = cu_client_list_units (old_client, &error);
+  g_assert_null (units);
+  g_assert_error (error, CU_ERROR, CU_ERROR_UNAUTHENTICATED);
+  g_clear_error (&error);
+
+  new_client = cu_client_new_remote (shared.daemon->base_url, "beta", credential,
+                                     shared.daemon->fingerprint, &error);
+  g_assert_no_error (error);
+  units = cu_client_list_units (new_client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (units->len, ==, 1);
+  g_free (shared.beta_credential);
+  shared.beta_credential = g_steal_pointer (&credential);
+}
+
 static void
 shared_setup (void)
 {
@@ -762,6 +807,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cryptounitd/client-refuses-bad-configuration",
                    test_client_refuses_bad_configuration);
   g_test_add_func ("/cryptounitd/cli-refusals", test_cli_refusals);
+  g_test_add_func ("/cryptounitd/credential-rotation", test_credential_rotation);
   rc = g_test_run ();
   shared_teardown ();
   return rc;
