@@ -697,6 +697,7 @@ test_no_secret_on_wire (void)
   guint8 chain[2 * OTK_CERT_LEN];
   otk_card_nv *nv = g_new0 (otk_card_nv, 1), *ca = g_new0 (otk_card_nv, 1);
   static const guint8 pin_bcd[3] = { 0x12, 0x34, 0x56 };
+  guint8 file_part[OTK_PART_LEN];
 
   harness_setup ();
   H.wire = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
@@ -707,6 +708,20 @@ test_no_secret_on_wire (void)
   memcpy (chain, pki.imp_cert, OTK_CERT_LEN);
   memcpy (chain + OTK_CERT_LEN, pki.dev_cert, OTK_CERT_LEN);
   assert_sw (apdu (2, 0x80, 0x54, 2, 0, chain, sizeof chain, NULL), SW_OK);
+  /* A key part from a key file: the host seals it to the card's device key. */
+  {
+    g_autoptr (GByteArray) certs = NULL;
+    guint8 payload[2 + 4 + OTK_PART_LEN] = { 2, 4, 'f', 'i', 'l', 'e' };
+    guint8 blob[OTK_SEAL_OVERHEAD + sizeof payload];
+    assert_sw (apdu (2, 0x80, 0x34, 0, 0, NULL, 0, &certs), SW_OK);
+    g_assert_cmpint (otk_hal_random (payload + 6, OTK_PART_LEN), ==, 0);
+    memcpy (file_part, payload + 6, OTK_PART_LEN);
+    g_assert_cmpint (otk_seal (OTK_LABEL_CARD_IMPORT, otk_cert_pub (certs->data),
+                               otk_cert_subject (certs->data), payload, sizeof payload, blob),
+                     ==, 0);
+    assert_sw (apdu (2, 0x80, 0x64, 0, 0, blob, sizeof blob, NULL), SW_OK);
+    secure_clear (payload, sizeof payload);
+  }
   g_assert_cmpint (otk_vdeck_eject (H.deck, 2), ==, 0);
   make_ep11 ("copy", "ca");
   insert_card ("ep11", 2);
@@ -719,7 +734,9 @@ test_no_secret_on_wire (void)
   g_assert_false (on_wire (nv->sig_priv, OTK_EC_PRIV_LEN));
   g_assert_false (on_wire (nv->key_priv, OTK_EC_PRIV_LEN));
   g_assert_false (on_wire (ca->key_priv, OTK_EC_PRIV_LEN));
-  for (int i = 0; i < 3; i++)
+  g_assert_true (nv->parts[3].used);
+  g_assert_cmpmem (nv->parts[3].part, OTK_PART_LEN, file_part, OTK_PART_LEN);
+  for (int i = 0; i < 4; i++)
     g_assert_false (on_wire (nv->parts[i].part, 16));
   g_assert_false (on_wire (pin_bcd, sizeof pin_bcd));
   g_assert_false (on_wire ((const guint8 *)PIN_EP11, 6));
@@ -728,6 +745,7 @@ test_no_secret_on_wire (void)
   g_assert_true (on_wire (nv->sig_pub, OTK_EC_POINT_LEN));
   secure_clear (nv, sizeof *nv);
   secure_clear (ca, sizeof *ca);
+  secure_clear (file_part, sizeof file_part);
   g_free (nv);
   g_free (ca);
   harness_teardown ();
