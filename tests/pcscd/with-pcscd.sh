@@ -2,7 +2,7 @@
 # with-pcscd.sh: runs a command next to a private pcscd that serves the two
 # OpenTKE virtual PIN-pad readers, and stops that pcscd afterwards.
 #
-#   with-pcscd.sh [--no-daemon] TEMPLATE DRIVER -- COMMAND [ARGS...]
+#   with-pcscd.sh [--no-daemon] [--preload LIB] TEMPLATE DRIVER -- COMMAND [ARGS...]
 #
 # pcscd 1.9 always listens on /run/pcscd/pcscd.comm, so the fixture enters a
 # mount namespace of its own (unshare -m) and mounts a tmpfs there: the
@@ -15,7 +15,9 @@
 # deck and the driver of the build.  --no-daemon prepares
 # the same namespace without starting pcscd and sets OPENTKE_PCSCD=none (tests
 # of "pcscd is not running").
-# PCSCD_DEBUG=1 keeps pcscd's log (-d) next to the work directory.
+# --preload LIB: the sanitizer runtime that a sanitized driver needs inside
+# the (uninstrumented) pcscd.  PCSCD_DEBUG=1 keeps pcscd's log (-d) next to
+# the work directory.
 set -u
 
 if [ "$(id -u)" != 0 ]; then
@@ -29,10 +31,14 @@ if [ "${OPENTKE_PRIVATE_PCSCD:-}" != inside ]; then
 fi
 
 start_daemon=1
-if [ "${1:-}" = --no-daemon ]; then
-  start_daemon=0
-  shift
-fi
+preload=
+while :; do
+  case "${1:-}" in
+    --no-daemon) start_daemon=0; shift ;;
+    --preload) preload=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
 template=$1
 driver=$2
 shift 2
@@ -65,7 +71,9 @@ if [ "$start_daemon" = 0 ]; then
 else
   debug=
   [ "${PCSCD_DEBUG:-}" = 1 ] && debug=-d
-  pcscd -f $debug -c "$work/conf" >"$work/pcscd.log" 2>&1 &
+  # pcscd's own leaks are not ours to report.
+  LD_PRELOAD=$preload ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+    pcscd -f $debug -c "$work/conf" >"$work/pcscd.log" 2>&1 &
   pcscd_pid=$!
   # pcscd loads reader.conf before it opens its socket: once the socket is
   # there, both readers are.  At most 10 s.
