@@ -23,7 +23,6 @@ typedef struct
   otk_vdeck *deck;
   CardContext *ctx;
   CardReader *reader[3]; /* [1], [2] */
-  guint serial;
   gboolean recording;
   GPtrArray *trace; /* GBytes of every APDU while recording */
   /* crypto-unit side: a root the zone trusts and an importer chain under it */
@@ -146,20 +145,38 @@ teardown (Fixture *f, gconstpointer data)
 
 /* ---- deck helpers ---------------------------------------------------------- */
 
+/* Card names are unique over the whole run: with PC/SC all tests share one deck. */
+static guint card_serial;
+
 static char *
 new_card (Fixture *f, const char *label)
 {
-  char *name = g_strdup_printf ("t%d-%u-%s", (int)getpid (), ++f->serial, label);
+  char *name = g_strdup_printf ("t%d-%u-%s", (int)getpid (), ++card_serial, label);
 
   g_assert_cmpint (otk_vdeck_card_new (f->deck, name), ==, OTK_VDECK_OK);
   return name;
 }
 
+/* Deck changes reach pcscd a little later: wait until the reader sees them. */
+static void
+eject (Fixture *f, int reader)
+{
+  GError *error = NULL;
+
+  g_assert_cmpint (otk_vdeck_eject (f->deck, reader), ==, OTK_VDECK_OK);
+  card_reader_wait (f->reader[reader], FALSE, 10000, NULL, &error);
+  g_assert_no_error (error);
+}
+
 static void
 insert (Fixture *f, const char *name, int reader)
 {
-  g_assert_cmpint (otk_vdeck_eject (f->deck, reader), ==, OTK_VDECK_OK);
+  GError *error = NULL;
+
+  eject (f, reader);
   g_assert_cmpint (otk_vdeck_insert (f->deck, reader, name), ==, OTK_VDECK_OK);
+  card_reader_wait (f->reader[reader], TRUE, 10000, NULL, &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -445,7 +462,7 @@ test_ca_backup (Fixture *f, gconstpointer data)
   g_assert_error (error, CARD_ERROR, CARD_ERROR_SECURITY_STATUS);
   g_clear_error (&error);
   card_session_close (g_steal_pointer (&target));
-  otk_vdeck_eject (f->deck, 2);
+  eject (f, 2);
   g_free (name);
   name = new_card (f, "backup2");
   insert (f, name, 2);
@@ -466,9 +483,9 @@ test_ca_backup (Fixture *f, gconstpointer data)
 
   /* The backup has the same PINs and enrols EP11 cards of the same zone. */
   card_session_close (g_steal_pointer (&ca));
-  otk_vdeck_eject (f->deck, 1);
+  eject (f, 1);
   card_session_close (g_steal_pointer (&target));
-  otk_vdeck_eject (f->deck, 2);
+  eject (f, 2);
   insert (f, name, 1);
   target = open_session (f, 1, CARD_APPLET_CA);
   ep11 = make_ep11 (f, target, 2, NULL);
@@ -698,8 +715,8 @@ test_ep11_signature_key (Fixture *f, gconstpointer data)
   /* The signing card must be in reader 1. */
   card_session_close (g_steal_pointer (&ep11));
   card_session_close (g_steal_pointer (&ca));
-  otk_vdeck_eject (f->deck, 2);
-  otk_vdeck_eject (f->deck, 1);
+  eject (f, 2);
+  eject (f, 1);
   insert (f, name, 2);
   ep11 = open_session (f, 2, CARD_APPLET_EP11);
   unlock_ep11 (f, ep11, EP11_PIN);
@@ -951,7 +968,7 @@ test_session_card_removed (Fixture *f, gconstpointer data)
   g_assert_true (g_error_matches (error, CARD_ERROR, CARD_ERROR_CARD_REMOVED)
                  || g_error_matches (error, CARD_ERROR, CARD_ERROR_CARD_SWAPPED));
   g_clear_error (&error);
-  otk_vdeck_eject (f->deck, 2);
+  eject (f, 2);
   g_assert_false (card_ep11_get_info (ep11, &info, &error));
   g_assert_nonnull (error);
   g_assert_true (error->domain == CARD_ERROR);
