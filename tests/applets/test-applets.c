@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "applet-harness.h"
+#include "independent-open.h"
 
 /* A CA card (reader 1) and a personalized EP11 card (reader 2), EP11 logged in. */
 static void
@@ -244,6 +245,17 @@ test_ep11_export_key_part (void)
                    ==, 0);
   g_assert_cmpint (otk_vp (part, vp), ==, 0);
   g_assert_cmpmem (vp, 32, made->data + 1, 32);
+  /* The same bytes open with OpenSSL directly, as docs/interfaces.md says. */
+  {
+    guint8 part2[OTK_PART_LEN];
+    g_assert_true (independent_open_key_part (
+        pki.imp_priv, pki.imp_pub, otk_cert_subject (pki.imp_cert), blob->data, blob->len, part2));
+    g_assert_cmpmem (part2, sizeof part2, part, sizeof part);
+    blob->data[200] ^= 1;
+    g_assert_false (independent_open_key_part (
+        pki.imp_priv, pki.imp_pub, otk_cert_subject (pki.imp_cert), blob->data, blob->len, part2));
+    secure_clear (part2, sizeof part2);
+  }
   /* A chain to a root the zone does not trust. */
   memcpy (chain, other.imp_cert, OTK_CERT_LEN);
   memcpy (chain + OTK_CERT_LEN, other.dev_cert, OTK_CERT_LEN);
