@@ -763,6 +763,123 @@ test_no_secret_on_wire (void)
   harness_teardown ();
 }
 
+static void
+test_ca_change_pin (void)
+{
+  harness_setup ();
+  make_ca ("ca", NULL, 0, NULL);
+  insert_card ("ca", 1);
+  select_ca (1);
+  queue_pins (1, (const char *const[]){ PIN_CA2, "333333", "333333", NULL });
+  assert_sw (pinpad (1, 3, 0x00, 0x24, 0, 0x82, PLACEHOLDER, 16, 0, 8), SW_OK);
+  insert_card ("ca", 1);
+  select_ca (1);
+  queue_pins (1, (const char *const[]){ PIN_CA2, NULL });
+  assert_sw (pinpad (1, 1, 0x00, 0x20, 0, 0x82, PLACEHOLDER, 8, 0, 0), 0x63C4);
+  queue_pins (1, (const char *const[]){ "333333", NULL });
+  assert_sw (pinpad (1, 1, 0x00, 0x20, 0, 0x82, PLACEHOLDER, 8, 0, 0), SW_OK);
+  /* PIN 1 is unchanged. */
+  queue_pins (1, (const char *const[]){ PIN_CA1, NULL });
+  assert_sw (pinpad (1, 1, 0x00, 0x20, 0, 0x81, PLACEHOLDER, 8, 0, 0), SW_OK);
+  harness_teardown ();
+}
+
+/* Overwrites @len bytes at @off of a card image. */
+static void
+scribble (const char *name, gsize off, gsize len)
+{
+  g_autoptr (GBytes) img = image_save (name);
+  gsize n;
+  const guint8 *data = g_bytes_get_data (img, &n);
+  g_autofree guint8 *b = g_memdup2 (data, n);
+  g_assert_cmpuint (off + len, <=, n);
+  memset (b + off, 0xA5, len);
+  g_autoptr (GBytes) out = g_bytes_new (b, n);
+  image_restore (name, out);
+}
+
+static void
+test_store_damage (void)
+{
+  guint8 atr[OTK_VDECK_ATR_MAX];
+  size_t atr_len;
+  g_autoptr (GByteArray) info = NULL;
+  gsize slot = otk_store_image_size (sizeof (otk_card_nv)) / 2;
+
+  harness_setup ();
+  make_ca ("ca", NULL, 0, NULL);
+  g_assert_cmpint (otk_vdeck_eject (H.deck, 1), ==, 0);
+  otk_card_nv *nv = g_new0 (otk_card_nv, 1);
+  read_nv ("ca", nv);
+  /* Damage one byte of either slot's body: the other slot holds the card.  One slot is the
+   * current state, the other the state one commit before (PIN 1 set, PIN 2 not yet). */
+  g_autoptr (GBytes) good = image_save ("ca");
+  int same = 0, previous = 0;
+  for (int s = 0; s < 2; s++)
+    {
+      image_restore ("ca", good);
+      scribble ("ca", (gsize)s * slot + OTK_STORE_PAGE + 100, 1);
+      otk_card_nv *now = g_new0 (otk_card_nv, 1);
+      read_nv ("ca", now);
+      same += memcmp (now, nv, sizeof *nv) == 0;
+      previous += now->type == OTK_TYPE_CA && now->state == OTK_CA_PIN1_SET;
+      g_free (now);
+    }
+  g_assert_cmpint (same, ==, 1);
+  g_assert_cmpint (previous, ==, 1);
+  /* Both slots damaged: the card is dead, and the deck says so. */
+  image_restore ("ca", good);
+  scribble ("ca", OTK_STORE_PAGE + 100, 1);
+  scribble ("ca", slot + OTK_STORE_PAGE + 100, 1);
+  g_assert_cmpint (otk_vdeck_insert (H.deck, 1, "ca"), ==, 0);
+  g_assert_cmpint (otk_vdeck_power_up (H.deck, 1, atr, &atr_len), ==, OTK_VDECK_ERR_CORRUPT);
+  g_assert_cmpint (otk_vdeck_eject (H.deck, 1), ==, 0);
+  image_restore ("ca", good);
+  insert_card ("ca", 1);
+  select_ca (1);
+  assert_sw (apdu (1, 0x80, 0x30, 0, 0, NULL, 0, &info), SW_OK);
+  g_assert_cmpmem (info->data + 3, OTK_ID_LEN, nv->card_id, OTK_ID_LEN);
+  g_free (nv);
+  harness_teardown ();
+}
+
+static void
+test_deck_two_handles (void)
+{
+  otk_vdeck *other = NULL;
+  guint8 rsp[OTK_VDECK_RESPONSE_MAX], atr[OTK_VDECK_ATR_MAX];
+  size_t len = sizeof rsp, atr_len;
+  char name[OTK_VDECK_NAME_MAX + 1];
+  static const guint8 get_info[] = { 0x80, 0x30, 0x00, 0x00, 0x00 };
+
+  harness_setup ();
+  g_assert_cmpint (otk_vdeck_open (H.dir, &other), ==, 0);
+  g_assert_cmpint (otk_vdeck_card_new (H.deck, "c"), ==, 0);
+  insert_card ("c", 2);
+  select_ep11 (2);
+  /* Another process sees the card, but has its own RAM state: powered up, nothing
+   * selected, while this one still has the EP11 applet selected. */
+  g_assert_cmpint (otk_vdeck_reader_card (other, 2, name, NULL), ==, 0);
+  g_assert_cmpstr (name, ==, "c");
+  g_assert_cmpint (otk_vdeck_transmit (other, 2, get_info, 5, rsp, &len), ==,
+                   OTK_VDECK_ERR_CARD_CHANGED);
+  g_assert_cmpint (otk_vdeck_power_up (other, 2, atr, &atr_len), ==, 0);
+  g_assert_cmpuint (atr_len, ==, 13);
+  g_assert_cmphex (atr[0], ==, 0x3B);
+  len = sizeof rsp;
+  g_assert_cmpint (otk_vdeck_transmit (other, 2, get_info, 5, rsp, &len), ==, 0);
+  g_assert_cmphex (rsp[0] << 8 | rsp[1], ==, SW_CONDITIONS);
+  assert_sw (apdu (2, 0x80, 0x30, 0, 0, NULL, 0, NULL), SW_OK);
+  /* A swap by the other process is seen here. */
+  g_assert_cmpint (otk_vdeck_eject (other, 2), ==, 0);
+  g_assert_cmpint (otk_vdeck_insert (other, 2, "c"), ==, 0);
+  len = sizeof rsp;
+  g_assert_cmpint (otk_vdeck_transmit (H.deck, 2, get_info, 5, rsp, &len), ==,
+                   OTK_VDECK_ERR_CARD_CHANGED);
+  otk_vdeck_close (other);
+  harness_teardown ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -782,6 +899,9 @@ main (int argc, char **argv)
   g_test_add_func ("/applets/ca/personalize-refusals", test_ca_personalize_refusals);
   g_test_add_func ("/applets/ca/roots", test_ca_roots);
   g_test_add_func ("/applets/ca/backup", test_ca_backup);
+  g_test_add_func ("/applets/ca/change-pin", test_ca_change_pin);
+  g_test_add_func ("/applets/store/damage", test_store_damage);
+  g_test_add_func ("/applets/deck/two-handles", test_deck_two_handles);
   g_test_add_func ("/applets/transport", test_apdu_transport);
   g_test_add_func ("/applets/no-secret-on-wire", test_no_secret_on_wire);
   return g_test_run ();
