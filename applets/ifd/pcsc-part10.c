@@ -39,118 +39,114 @@ get_le32 (const uint8_t *p)
   return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-Part10Status
-part10_build_verify (const Part10PinEntry *e, uint8_t *out, size_t out_cap, size_t *out_len)
+/* Where the fields of the two structures are (part 10, 2.5.2 and 2.5.3): the
+ * modify structure inserts its own fields, so one table per structure drives
+ * one serialiser and one parser. */
+typedef struct
 {
-  if (e->apdu_len > PART10_MAX_APDU_LEN)
-    return PART10_ERR_LENGTH;
-  if (out_cap < PART10_VERIFY_HEADER_LEN + e->apdu_len)
-    return PART10_ERR_BUFFER;
-  out[0] = e->timer_out;
-  out[1] = e->timer_out2;
-  out[2] = e->format_string;
-  out[3] = e->pin_block_string;
-  out[4] = e->pin_length_format;
-  put_le16 (out + 5, (uint16_t)(e->min_pin_len << 8 | e->max_pin_len));
-  out[7] = e->entry_validation;
-  out[8] = e->number_message;
-  put_le16 (out + 9, e->lang_id);
-  out[11] = e->msg_index[0];
-  memcpy (out + 12, e->teo_prologue, 3);
-  put_le32 (out + 15, (uint32_t)e->apdu_len);
-  memcpy (out + PART10_VERIFY_HEADER_LEN, e->apdu, e->apdu_len);
-  *out_len = PART10_VERIFY_HEADER_LEN + e->apdu_len;
-  return PART10_OK;
-}
+  size_t header_len;
+  size_t extra_digit; /* wPINMaxExtraDigit */
+  size_t entry_validation;
+  size_t msg_index;
+  size_t msg_count; /* bMsgIndex, or bMsgIndex1..3 */
+  size_t data_length;
+  int modify; /* bInsertionOffsetOld/New at 5, 6 and bConfirmPIN at 9 */
+} StructLayout;
 
-Part10Status
-part10_build_modify (const Part10PinEntry *e, uint8_t *out, size_t out_cap, size_t *out_len)
-{
-  if (e->apdu_len > PART10_MAX_APDU_LEN)
-    return PART10_ERR_LENGTH;
-  if (out_cap < PART10_MODIFY_HEADER_LEN + e->apdu_len)
-    return PART10_ERR_BUFFER;
-  out[0] = e->timer_out;
-  out[1] = e->timer_out2;
-  out[2] = e->format_string;
-  out[3] = e->pin_block_string;
-  out[4] = e->pin_length_format;
-  out[5] = e->insertion_offset_old;
-  out[6] = e->insertion_offset_new;
-  put_le16 (out + 7, (uint16_t)(e->min_pin_len << 8 | e->max_pin_len));
-  out[9] = e->confirm_pin;
-  out[10] = e->entry_validation;
-  out[11] = e->number_message;
-  put_le16 (out + 12, e->lang_id);
-  memcpy (out + 14, e->msg_index, 3);
-  memcpy (out + 17, e->teo_prologue, 3);
-  put_le32 (out + 20, (uint32_t)e->apdu_len);
-  memcpy (out + PART10_MODIFY_HEADER_LEN, e->apdu, e->apdu_len);
-  *out_len = PART10_MODIFY_HEADER_LEN + e->apdu_len;
-  return PART10_OK;
-}
+static const StructLayout verify_layout = { PART10_VERIFY_HEADER_LEN, 5, 7, 11, 1, 15, 0 };
+static const StructLayout modify_layout = { PART10_MODIFY_HEADER_LEN, 7, 10, 14, 3, 20, 1 };
 
-/* Common tail of both parsers: abData must be exactly what is left. */
 static Part10Status
-finish_parse (const uint8_t *in, size_t in_len, size_t header_len, uint32_t data_len,
-              Part10PinEntry *e)
+build_structure (const StructLayout *l, const Part10PinEntry *e, uint8_t *out, size_t out_cap,
+                 size_t *out_len)
 {
-  if (data_len != in_len - header_len || data_len < APDU_MIN_LEN || data_len > PART10_MAX_APDU_LEN)
+  if (e->apdu_len > PART10_MAX_APDU_LEN)
     return PART10_ERR_LENGTH;
-  e->apdu = in + header_len;
+  if (out_cap < l->header_len + e->apdu_len)
+    return PART10_ERR_BUFFER;
+  out[0] = e->timer_out;
+  out[1] = e->timer_out2;
+  out[2] = e->format_string;
+  out[3] = e->pin_block_string;
+  out[4] = e->pin_length_format;
+  if (l->modify)
+    {
+      out[5] = e->insertion_offset_old;
+      out[6] = e->insertion_offset_new;
+      out[9] = e->confirm_pin;
+    }
+  put_le16 (out + l->extra_digit, (uint16_t)(e->min_pin_len << 8 | e->max_pin_len));
+  out[l->entry_validation] = e->entry_validation;
+  out[l->entry_validation + 1] = e->number_message;
+  put_le16 (out + l->entry_validation + 2, e->lang_id);
+  memcpy (out + l->msg_index, e->msg_index, l->msg_count);
+  memcpy (out + l->msg_index + l->msg_count, e->teo_prologue, 3);
+  put_le32 (out + l->data_length, (uint32_t)e->apdu_len);
+  memcpy (out + l->header_len, e->apdu, e->apdu_len);
+  *out_len = l->header_len + e->apdu_len;
+  return PART10_OK;
+}
+
+/* abData must be exactly what follows the header. */
+static Part10Status
+parse_structure (const StructLayout *l, const uint8_t *in, size_t in_len, Part10PinEntry *e)
+{
+  uint16_t extra;
+  uint32_t data_len;
+
+  memset (e, 0, sizeof *e);
+  if (in == NULL || in_len < l->header_len)
+    return PART10_ERR_LENGTH;
+  e->timer_out = in[0];
+  e->timer_out2 = in[1];
+  e->format_string = in[2];
+  e->pin_block_string = in[3];
+  e->pin_length_format = in[4];
+  if (l->modify)
+    {
+      e->insertion_offset_old = in[5];
+      e->insertion_offset_new = in[6];
+      e->confirm_pin = in[9];
+    }
+  extra = get_le16 (in + l->extra_digit);
+  e->min_pin_len = (uint8_t)(extra >> 8);
+  e->max_pin_len = (uint8_t)(extra & 0xFF);
+  e->entry_validation = in[l->entry_validation];
+  e->number_message = in[l->entry_validation + 1];
+  e->lang_id = get_le16 (in + l->entry_validation + 2);
+  memcpy (e->msg_index, in + l->msg_index, l->msg_count);
+  memcpy (e->teo_prologue, in + l->msg_index + l->msg_count, 3);
+  data_len = get_le32 (in + l->data_length);
+  if (data_len != in_len - l->header_len || data_len < APDU_MIN_LEN
+      || data_len > PART10_MAX_APDU_LEN)
+    return PART10_ERR_LENGTH;
+  e->apdu = in + l->header_len;
   e->apdu_len = data_len;
   return PART10_OK;
 }
 
 Part10Status
+part10_build_verify (const Part10PinEntry *e, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+  return build_structure (&verify_layout, e, out, out_cap, out_len);
+}
+
+Part10Status
+part10_build_modify (const Part10PinEntry *e, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+  return build_structure (&modify_layout, e, out, out_cap, out_len);
+}
+
+Part10Status
 part10_parse_verify (const uint8_t *in, size_t in_len, Part10PinEntry *e)
 {
-  uint16_t extra;
-
-  memset (e, 0, sizeof *e);
-  if (in == NULL || in_len < PART10_VERIFY_HEADER_LEN)
-    return PART10_ERR_LENGTH;
-  e->timer_out = in[0];
-  e->timer_out2 = in[1];
-  e->format_string = in[2];
-  e->pin_block_string = in[3];
-  e->pin_length_format = in[4];
-  extra = get_le16 (in + 5);
-  e->min_pin_len = (uint8_t)(extra >> 8);
-  e->max_pin_len = (uint8_t)(extra & 0xFF);
-  e->entry_validation = in[7];
-  e->number_message = in[8];
-  e->lang_id = get_le16 (in + 9);
-  e->msg_index[0] = in[11];
-  memcpy (e->teo_prologue, in + 12, 3);
-  return finish_parse (in, in_len, PART10_VERIFY_HEADER_LEN, get_le32 (in + 15), e);
+  return parse_structure (&verify_layout, in, in_len, e);
 }
 
 Part10Status
 part10_parse_modify (const uint8_t *in, size_t in_len, Part10PinEntry *e)
 {
-  uint16_t extra;
-
-  memset (e, 0, sizeof *e);
-  if (in == NULL || in_len < PART10_MODIFY_HEADER_LEN)
-    return PART10_ERR_LENGTH;
-  e->timer_out = in[0];
-  e->timer_out2 = in[1];
-  e->format_string = in[2];
-  e->pin_block_string = in[3];
-  e->pin_length_format = in[4];
-  e->insertion_offset_old = in[5];
-  e->insertion_offset_new = in[6];
-  extra = get_le16 (in + 7);
-  e->min_pin_len = (uint8_t)(extra >> 8);
-  e->max_pin_len = (uint8_t)(extra & 0xFF);
-  e->confirm_pin = in[9];
-  e->entry_validation = in[10];
-  e->number_message = in[11];
-  e->lang_id = get_le16 (in + 12);
-  memcpy (e->msg_index, in + 14, 3);
-  memcpy (e->teo_prologue, in + 17, 3);
-  return finish_parse (in, in_len, PART10_MODIFY_HEADER_LEN, get_le32 (in + 20), e);
+  return parse_structure (&modify_layout, in, in_len, e);
 }
 
 Part10Status
