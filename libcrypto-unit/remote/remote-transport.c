@@ -125,6 +125,35 @@ malformed_reply (CuRemote *remote, GError **error)
   return NULL;
 }
 
+/* Reads the whole reply body, refusing one larger than MAX_REPLY_BYTES
+ * before it is all in memory. */
+static GBytes *
+read_reply (CuRemote *remote, const TlsCheck *check, GInputStream *stream, GError **error)
+{
+  g_autoptr (GByteArray) buffer = g_byte_array_new ();
+  g_autoptr (GError) local = NULL;
+  guint8 chunk[16 * 1024];
+  gssize n;
+
+  while ((n = g_input_stream_read (stream, chunk, sizeof chunk, NULL, &local)) > 0)
+    {
+      if (buffer->len + (gsize)n > MAX_REPLY_BYTES)
+        {
+          g_set_error (error, CU_ERROR, CU_ERROR_PROTOCOL,
+                       "The crypto unit service sent a reply larger than %d bytes",
+                       MAX_REPLY_BYTES);
+          return NULL;
+        }
+      g_byte_array_append (buffer, chunk, (guint)n);
+    }
+  if (n < 0)
+    {
+      g_propagate_error (error, transport_error (remote, check, local));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
 /* One request: @method on @path (after /v1/instances/<instance>) with @body
  * (may be NULL).  Returns the JSON object of a 2xx reply. */
 static JsonObject *
@@ -133,6 +162,7 @@ remote_call (CuRemote *remote, const char *method, const char *path, JsonNode *b
   g_autofree char *url
       = g_strconcat (remote->base_url, "/v1/instances/", remote->instance, path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GBytes) reply = NULL;
   g_autoptr (GError) local = NULL;
   TlsCheck check = { remote, NULL };
@@ -158,17 +188,20 @@ remote_call (CuRemote *remote, const char *method, const char *path, JsonNode *b
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), &check);
 
   g_mutex_lock (&remote->lock);
-  reply = soup_session_send_and_read (remote->session, msg, NULL, &local);
-  if (reply == NULL)
+  stream = soup_session_send (remote->session, msg, NULL, &local);
+  if (stream == NULL)
     g_propagate_error (error, transport_error (remote, &check, local));
+  /* The pin is checked before a byte of the reply is read. */
   else if (check_pin (remote, msg, error))
+    reply = read_reply (remote, &check, stream, error);
+  if (reply != NULL)
     {
       status = soup_message_get_status (msg);
       data = g_bytes_get_data (reply, &len);
       g_debug ("%s %s: HTTP %u, %" G_GSIZE_FORMAT " bytes", method, path, status, len);
       if (!SOUP_STATUS_IS_SUCCESSFUL (status))
         g_propagate_error (error, cu_http_error_from_response (status, data, len));
-      else if (len > MAX_REPLY_BYTES || (result = cu_json_parse_object (data, len)) == NULL)
+      else if ((result = cu_json_parse_object (data, len)) == NULL)
         malformed_reply (remote, error);
     }
   g_mutex_unlock (&remote->lock);
@@ -302,7 +335,14 @@ remote_execute (gpointer self, const char *unit_id, GBytes *command, GBytes **ou
   body = cu_json_object_with_base64 ("command", command);
   reply = remote_call (self, "POST", path, body, error);
   if (reply == NULL)
-    return FALSE;
+    {
+      /* The connection may have dropped after the unit ran the command. */
+      if (error != NULL && *error != NULL
+          && g_error_matches (*error, CU_ERROR, CU_ERROR_UNREACHABLE))
+        g_prefix_error (error, "The command may or may not have run: the unit's transaction "
+                               "counter tells, and sending it again is refused as a replay. ");
+      return FALSE;
+    }
   out_node = json_object_get_member (reply, "output");
   if (out_node == NULL
       || (!JSON_NODE_HOLDS_NULL (out_node)
