@@ -289,6 +289,27 @@ out:
   return ok;
 }
 
+/* A PIN pad that announces its PIN sizes must accept six digits. */
+static gboolean
+pin_pad_fits (CardSession *session, GError **error)
+{
+  CardBackend *backend = session->ctx->backend;
+  CardPinPadCaps caps = { 0 };
+
+  if (!backend->klass->get_pin_pad_caps (backend, session->conn, &caps, error))
+    return FALSE;
+  if ((caps.min_pin != 0 && caps.min_pin > PIN_DIGITS)
+      || (caps.max_pin != 0 && caps.max_pin < PIN_DIGITS))
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_PIN_PAD_INVALID_PARAMETER,
+                   "The PIN pad of %s takes PINs of %u to %u digits, not six; use another "
+                   "reader",
+                   session->reader->name, caps.min_pin, caps.max_pin);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_op, const guint8 *apdu,
                         gsize apdu_len, guint16 offset_old, guint16 offset_new, GError **error)
@@ -313,6 +334,8 @@ card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_op, const
         .timeout_s = (guint8)ctx->pin_timeout_s,
       };
 
+      if (!pin_pad_fits (session, error))
+        return FALSE;
       /* The template holds placeholders only: traced like any command. */
       card_apdu_trace (ctx, TRUE, apdu, apdu_len, FALSE);
       if (!backend->klass->pin_pad_entry (backend, session->conn, &entry, &sw, &local))

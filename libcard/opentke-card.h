@@ -10,8 +10,13 @@
  *   card_ca_* / card_ep11_*   one function per card operation of docs/card-protocol.md.
  *
  * PINs are entered on the PIN pad of the reader: no function of this header takes
- * a PIN.  Every function that fails sets a GError in the CARD_ERROR domain whose
- * message is written for the security officer at the workstation.
+ * a PIN.  Operations that need the PIN do not ask for it themselves: call
+ * card_ep11_verify_pin() / card_ca_verify_pins() first (after telling the user to
+ * type on the PIN pad); the card stays unlocked until it is removed or reset.
+ *
+ * Threads: a context, its readers and sessions are used from one thread at a
+ * time (card I/O blocks: never on the GTK main thread).  Every function that fails sets a GError in
+ * the CARD_ERROR domain whose message is written for the security officer at the workstation.
  */
 #pragma once
 

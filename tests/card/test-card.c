@@ -516,6 +516,19 @@ test_ep11_enrol_display (Fixture *f, gconstpointer data)
   g_assert_null (info->admin_name);
   g_assert_cmpuint (info->key_parts->len, ==, 0);
 
+  /* An enrolled EP11 card is not a CA card, nor the CA card an EP11 card. */
+  {
+    g_autoptr (CardSession) wrong = card_session_open (f->reader[2], CARD_APPLET_CA, &error);
+
+    g_assert_null (wrong);
+    g_assert_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE);
+    g_clear_error (&error);
+    wrong = card_session_open (f->reader[1], CARD_APPLET_EP11, &error);
+    g_assert_null (wrong);
+    g_assert_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE);
+    g_clear_error (&error);
+  }
+
   /* Enrolment needs both CA PINs (a re-inserted CA card has none verified). */
   {
     g_autoptr (CardSession) blank = NULL;
