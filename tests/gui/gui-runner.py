@@ -106,9 +106,11 @@ def inner(args):
     print("1..%d" % len(cases), file=tap)
     failed = 0
     for number, (name, function) in enumerate(cases, start=1):
+        started = time.monotonic()
         try:
             function(gui)
             print("ok %d %s" % (number, name), file=tap)
+            print("# %.1f s" % (time.monotonic() - started), file=tap)
         except Exception as error:  # every failure of a case is reported, then the next runs
             failed += 1
             print("not ok %d %s" % (number, name), file=tap)

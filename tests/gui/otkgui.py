@@ -34,6 +34,8 @@ class Gui:
         self.process = None
         self.app = None
         self.shots = []
+        self._windows = {}
+        self._controls = {}
 
     # ---- the program under test -----------------------------------------------------
 
@@ -96,21 +98,28 @@ class Gui:
         return self.wait_for(lambda: self.find(parent, role, name),
                              "%s \"%s\"" % (role, name))
 
+    def toplevel(self, roles, name):
+        """The showing top-level window (frame, dialog, alert) with one of @roles and
+        accessible @name, or None.  Only the application's children are looked at."""
+        for node in self.app.children:
+            if node.roleName in roles and node.name == name and node.showing:
+                return node
+        return None
+
     def window(self, name, role="frame"):
-        return self.get(self.app, role, name)
+        node = self._windows.get(name)
+        if node is None or not node.showing:
+            node = self.wait_for(lambda: self.toplevel((role,), name), "the window \"%s\"" % name)
+            self._windows[name] = node
+        return node
 
     def dialog(self, name):
-        """A dialog or alert by title."""
-        def find_dialog():
-            for role in ("dialog", "alert", "frame"):
-                node = self.find(self.app, role, name)
-                if node is not None:
-                    return node
-            return None
-        return self.wait_for(find_dialog, "the window \"%s\"" % name)
+        """A dialog or alert by title (its accessible name)."""
+        return self.wait_for(lambda: self.toplevel(("dialog", "alert"), name),
+                             "the window \"%s\"" % name)
 
     def gone(self, role, name):
-        self.wait_for(lambda: self.find(self.app, role, name) is None,
+        self.wait_for(lambda: self.toplevel((role,), name) is None,
                       "%s \"%s\" to close" % (role, name))
 
     def click(self, parent, name, role="push button"):
@@ -169,15 +178,22 @@ class Gui:
         self.deck_remove(reader)
         self.deck_insert(card, reader)
 
+    def pin_key_node(self, reader, key):
+        """A key of the on-screen PIN pad (these buttons live as long as the window)."""
+        name = "Reader %d PIN pad %s" % (reader, key)
+        node = self._controls.get(name)
+        if node is None:
+            node = self._controls[name] = self.get(self.deck(), "push button", name)
+        return node
+
     def pin_pad(self, reader, digits):
         """Types @digits on the on-screen PIN pad of @reader and presses OK."""
-        deck = self.deck()
         for digit in digits:
-            self.click(deck, "Reader %d PIN pad %s" % (reader, digit))
-        self.click(deck, "Reader %d PIN pad OK" % reader)
+            self.pin_key_node(reader, digit).doActionNamed("click")
+        self.pin_key_node(reader, "OK").doActionNamed("click")
 
     def pin_pad_key(self, reader, key):
-        self.click(self.deck(), "Reader %d PIN pad %s" % (reader, key))
+        self.pin_key_node(reader, key).doActionNamed("click")
 
     def pin_queue(self, reader):
         """Number of entries waiting on the virtual PIN pad of @reader."""

@@ -41,7 +41,7 @@ def answer_prompts(gui, title, prompts, prompt_shot=None):
         if done:
             return done
         for index, (reader, pins) in enumerate(pending):
-            prompt = gui.find(gui.app, "dialog", PIN_PROMPT % reader)
+            prompt = gui.toplevel(("dialog",), PIN_PROMPT % reader)
             if prompt is None or id(prompt) in answered:
                 continue
             if prompt_shot:
@@ -51,7 +51,7 @@ def answer_prompts(gui, title, prompts, prompt_shot=None):
                 gui.pin_pad(reader, pin)
             gui.wait_pin_queue_empty(reader)
             # The prompt closes when the card call returns; the next one is a new dialog.
-            gui.wait_for(lambda: gui.find(gui.app, "dialog", PIN_PROMPT % reader) is None
+            gui.wait_for(lambda: gui.toplevel(("dialog",), PIN_PROMPT % reader) is None
                          or finished(gui, title), "the PIN-pad prompt to close")
             del pending[index]
             break
