@@ -81,19 +81,20 @@ out:
   return key;
 }
 
-GBytes *
+OtkSecretBuf *
 cu_p521_private_to_der (EVP_PKEY *key, GError **error)
 {
   unsigned char *der = NULL;
   int len = i2d_PrivateKey (key, &der);
-  GBytes *out;
+  OtkSecretBuf *out;
 
   if (len <= 0)
     {
       cu_set_openssl_error (error, "private key encoding");
       return NULL;
     }
-  out = g_bytes_new (der, (size_t)len);
+  out = otk_secret_buf_new ((size_t)len);
+  memcpy (out->data, der, (size_t)len);
   OPENSSL_clear_free (der, (size_t)len);
   return out;
 }

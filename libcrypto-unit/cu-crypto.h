@@ -5,6 +5,7 @@
  * CU_ERROR_INTERNAL GError when OpenSSL fails. */
 #pragma once
 
+#include "opentke-common.h"
 #include "opentke-crypto-unit.h"
 
 #include <openssl/evp.h>
@@ -20,7 +21,7 @@ EVP_PKEY *cu_p521_generate (GError **error);
 /* Public key from an uncompressed point; refuses points not on the curve. */
 EVP_PKEY *cu_p521_from_point (const uint8_t point[CU_POINT_LEN], GError **error);
 /* DER (PKCS#8) of a private key, and back.  The DER is a secret. */
-GBytes *cu_p521_private_to_der (EVP_PKEY *key, GError **error);
+OtkSecretBuf *cu_p521_private_to_der (EVP_PKEY *key, GError **error);
 EVP_PKEY *cu_p521_private_from_der (const uint8_t *der, size_t len, GError **error);
 
 void cu_sha256 (const void *data, size_t len, uint8_t out[32]);

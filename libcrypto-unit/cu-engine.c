@@ -102,7 +102,7 @@ instance_load (const char *dir, const char *name, gboolean resume, GError **erro
       unit->peer_data = inst;
       g_ptr_array_add (inst->units, unit);
       /* A rotation interrupted by a crash finishes before anything else. */
-      if (resume && !cu_unit_rotation_resume (unit, error))
+      if (resume && !cu_unit_rotation_resume (unit, NULL, error))
         goto out;
     }
   ok = TRUE;
@@ -173,7 +173,7 @@ static gboolean
 write_instance_db (const char *path, const char *name, EVP_PKEY *root, const uint8_t *root_cert,
                    GPtrArray *files, GPtrArray *units, GError **error)
 {
-  g_autoptr (GBytes) der = cu_p521_private_to_der (root, error);
+  g_autoptr (OtkSecretBuf) der = cu_p521_private_to_der (root, error);
   sqlite3 *db = der ? cu_db_open (path, TRUE, error) : NULL;
   sqlite3_stmt *stmt = NULL;
   gboolean ok = FALSE;
@@ -190,8 +190,7 @@ write_instance_db (const char *path, const char *name, EVP_PKEY *root, const uin
   if (stmt == NULL)
     goto out;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, g_bytes_get_data (der, NULL), (int)g_bytes_get_size (der),
-                     SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, der->data, (int)der->len, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 3, root_cert, CU_CERT_LEN, SQLITE_STATIC);
   if (!cu_db_step_done (db, stmt, error))
     goto out;
@@ -473,12 +472,20 @@ cu_engine_execute (CuEngine *engine, const char *instance, const char *unit_id, 
   size_t len = 0;
   const uint8_t *data = g_bytes_get_data (command, &len);
   gboolean ok = FALSE;
+  gboolean rotation = FALSE;
+  CuUnit *unit = NULL;
 
   cmd = cu_command_decode (data, len, error);
   if (cmd == NULL)
     return FALSE;
-  WITH_UNIT (engine, instance, unit_id, error, FALSE,
-             ok = cu_unit_execute (unit_, cmd, output, error));
+  WITH_UNIT (engine, instance, unit_id, error, FALSE, {
+    unit = unit_;
+    ok = cu_unit_execute (unit_, cmd, output, &rotation, error);
+  });
+  /* Units live as long as the engine; other calls (progress queries) run
+   * between the batches. */
+  if (ok && rotation)
+    ok = cu_unit_rotation_resume (unit, &engine->lock, error);
   return ok;
 }
 

@@ -375,7 +375,7 @@ rotation_finish (CuUnit *unit, CuRegs *regs, GError **error)
 }
 
 gboolean
-cu_unit_rotation_resume (CuUnit *unit, GError **error)
+cu_unit_rotation_resume (CuUnit *unit, GMutex *lock, GError **error)
 {
   guint batches = 0;
 
@@ -383,6 +383,7 @@ cu_unit_rotation_resume (CuUnit *unit, GError **error)
     {
       CuRegs regs;
       gboolean done = FALSE;
+      gboolean running = TRUE;
       gboolean ok;
 
       if (cu_unit_test_stop_rotation_after != 0 && batches >= cu_unit_test_stop_rotation_after)
@@ -390,25 +391,28 @@ cu_unit_rotation_resume (CuUnit *unit, GError **error)
           g_set_error (error, CU_ERROR, CU_ERROR_INTERNAL, "Rotation stopped by the test hook");
           return FALSE;
         }
-      if (!cu_db_exec (unit->db, "BEGIN IMMEDIATE", error))
-        return FALSE;
-      ok = cu_regs_load (unit, &regs, error);
-      if (ok && !regs.rot_running)
+      if (lock != NULL)
+        g_mutex_lock (lock);
+      ok = cu_db_exec (unit->db, "BEGIN IMMEDIATE", error);
+      if (ok)
         {
+          ok = cu_regs_load (unit, &regs, error);
+          running = ok && regs.rot_running;
+          ok = ok && (!running || rotate_batch (unit, &regs, &done, error));
+          if (ok && running && done)
+            ok = rotation_finish (unit, &regs, error);
           secure_clear (&regs, sizeof regs);
-          return cu_db_exec (unit->db, "COMMIT", error);
+          if (ok)
+            ok = cu_db_exec (unit->db, "COMMIT", error);
+          else
+            cu_db_exec (unit->db, "ROLLBACK", NULL);
         }
-      ok = ok && rotate_batch (unit, &regs, &done, error);
-      if (ok && done)
-        ok = rotation_finish (unit, &regs, error);
-      secure_clear (&regs, sizeof regs);
+      if (lock != NULL)
+        g_mutex_unlock (lock);
       if (!ok)
-        {
-          cu_db_exec (unit->db, "ROLLBACK", NULL);
-          return FALSE;
-        }
-      if (!cu_db_exec (unit->db, "COMMIT", error))
         return FALSE;
+      if (!running)
+        return TRUE;
       batches++;
       g_debug ("unit %.16s: rotation batch %u%s", unit->id_hex, batches, done ? ", done" : "");
       if (done)

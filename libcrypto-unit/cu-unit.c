@@ -56,7 +56,7 @@ cu_unit_create (const char *path, const char *instance, CuUnitKind kind, guint i
                 EVP_PKEY *root_key, const uint8_t root_cert[CU_CERT_LEN], GError **error)
 {
   g_autoptr (CuUnit) unit = g_new0 (CuUnit, 1);
-  g_autoptr (GBytes) der = NULL;
+  g_autoptr (OtkSecretBuf) der = NULL;
   CuCertFields root;
   uint8_t id[CU_UNIT_ID_LEN];
   sqlite3_stmt *stmt = NULL;
@@ -87,8 +87,7 @@ cu_unit_create (const char *path, const char *instance, CuUnitKind kind, guint i
   sqlite3_bind_text (stmt, 2, instance, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, kind);
   sqlite3_bind_int (stmt, 4, (int)index);
-  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (der, NULL), (int)g_bytes_get_size (der),
-                     SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 5, der->data, (int)der->len, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 6, unit->device_cert, CU_CERT_LEN, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, CU_CP_DEFAULT);
   ok = cu_db_step_done (unit->db, stmt, error);
@@ -306,7 +305,7 @@ GBytes *
 cu_unit_create_importer (CuUnit *unit, GError **error)
 {
   g_autoptr (EVP_PKEY) key = NULL;
-  g_autoptr (GBytes) der = NULL;
+  g_autoptr (OtkSecretBuf) der = NULL;
   uint8_t random[32], binding[32], point[CU_POINT_LEN], ski[CU_SKI_LEN];
   uint8_t chain[CU_CHAIN_LEN];
   sqlite3_stmt *stmt = NULL;
@@ -333,8 +332,7 @@ cu_unit_create_importer (CuUnit *unit, GError **error)
   sqlite3_bind_blob (stmt, 1, ski, CU_SKI_LEN, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 2, binding, 32, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 3, point, CU_POINT_LEN, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 4, g_bytes_get_data (der, NULL), (int)g_bytes_get_size (der),
-                     SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 4, der->data, (int)der->len, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
   /* Unused importer keys are kept for a while, the oldest dropped. */
   ok = cu_db_step_done (unit->db, stmt, error)
@@ -475,7 +473,8 @@ run_in_savepoint (CuUnit *unit, CuRegs *regs, const CuCommand *cmd, CuRunEffects
 }
 
 gboolean
-cu_unit_execute (CuUnit *unit, const CuCommand *cmd, GBytes **output, GError **error)
+cu_unit_execute (CuUnit *unit, const CuCommand *cmd, GBytes **output, gboolean *rotation_started,
+                 GError **error)
 {
   CuRegs regs;
   CuRunEffects fx = { 0 };
@@ -488,6 +487,7 @@ cu_unit_execute (CuUnit *unit, const CuCommand *cmd, GBytes **output, GError **e
 
   if (output != NULL)
     *output = NULL;
+  *rotation_started = FALSE;
   if (strcmp (cu_command_get_instance (cmd), unit->instance) != 0
       || memcmp (cu_command_get_unit_id_bytes (cmd), unit->id, CU_UNIT_ID_LEN) != 0)
     {
@@ -552,8 +552,7 @@ out:
       g_clear_pointer (&fx.output, g_bytes_unref);
       return FALSE;
     }
-  if (fx.start_rotation && !cu_unit_rotation_resume (unit, error))
-    return FALSE;
+  *rotation_started = fx.start_rotation;
   if (output != NULL)
     *output = g_steal_pointer (&fx.output);
   g_clear_pointer (&fx.output, g_bytes_unref);

@@ -66,7 +66,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuUnit, cu_unit_free)
 void cu_unit_get_info (CuUnit *unit, CuUnitInfo *info);
 CuUnitState *cu_unit_get_state (CuUnit *unit, GError **error);
 GBytes *cu_unit_create_importer (CuUnit *unit, GError **error);
-gboolean cu_unit_execute (CuUnit *unit, const CuCommand *cmd, GBytes **output, GError **error);
+/* Runs a command in one transaction.  A rotate command only starts the
+ * rotation (*rotation_started): the caller then runs
+ * cu_unit_rotation_resume(), so that an engine can release its lock between
+ * batches and progress stays visible. */
+gboolean cu_unit_execute (CuUnit *unit, const CuCommand *cmd, GBytes **output,
+                          gboolean *rotation_started, GError **error);
 GPtrArray *cu_unit_get_audit_log (CuUnit *unit, guint64 from, GError **error);
 
 gboolean cu_regs_load (CuUnit *unit, CuRegs *regs, GError **error);
@@ -93,8 +98,10 @@ GBytes *cu_unit_key_decrypt (CuUnit *unit, const char *key_id, GBytes *ciphertex
  * those wrapped under any other MK. */
 gboolean cu_keystore_count (CuUnit *unit, const uint8_t *vp, const uint8_t *except_vp,
                             guint64 *count, GError **error);
-/* Runs a started rotation to its end (batches of CU_ROTATION_BATCH keys). */
-gboolean cu_unit_rotation_resume (CuUnit *unit, GError **error);
+/* Runs a started rotation to its end (batches of CU_ROTATION_BATCH keys,
+ * each one transaction); with @lock, each batch holds it and releases it
+ * after. */
+gboolean cu_unit_rotation_resume (CuUnit *unit, GMutex *lock, GError **error);
 #define CU_ROTATION_BATCH 1000
 /* Test hook: when non-zero, a rotation stops (as if killed) after that many
  * batches and cu_unit_rotation_resume() returns CU_ERROR_INTERNAL. */
