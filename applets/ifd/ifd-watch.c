@@ -80,7 +80,17 @@ ifd_watch_wait (IfdWatch *w, int timeout_ms)
         continue;
       if (rc < 0)
         return -1;
-      if (rc == 0 || (fds[1].revents & POLLIN))
+      if (fds[1].revents & POLLIN)
+        {
+          uint64_t count;
+
+          /* One wake-up per stop: pcscd also uses it to have presence
+           * checked again now, not only to end the thread. */
+          if (read (w->stop_fd, &count, sizeof count) < 0)
+            return -1;
+          return 0;
+        }
+      if (rc == 0)
         return 0;
       if (drain_events (w))
         return 1;

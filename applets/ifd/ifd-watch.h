@@ -4,7 +4,7 @@
  * offers a polling function that blocks until something happens
  * (TAG_IFD_POLLING_THREAD_WITH_TIMEOUT).  The deck replaces its file
  * "readerN" (rename) at every insertion and removal, so an inotify watch on
- * the deck directory tells at once; an eventfd lets pcscd stop the wait. */
+ * the deck directory tells at once; an eventfd lets pcscd end a wait. */
 #pragma once
 
 typedef struct
@@ -20,5 +20,7 @@ void ifd_watch_close (IfdWatch *watch);
 /* Waits up to @timeout_ms (< 0: no limit) for the reader file to change.
  * 1: changed; 0: timeout or stopped; -1: error. */
 int ifd_watch_wait (IfdWatch *watch, int timeout_ms);
-/* Makes every wait, present and future, return 0 at once. */
+/* Makes the current wait, or the next one, return 0 at once (one wake-up:
+ * pcscd calls it to have the card checked again, and before it ends the
+ * polling thread). */
 void ifd_watch_stop (IfdWatch *watch);
