@@ -293,9 +293,12 @@ cu_unit_key_decrypt (CuUnit *unit, const char *key_id, GBytes *ciphertext, GErro
 }
 
 /* Re-enciphers up to CU_ROTATION_BATCH keys from the current to the new MK
- * in the caller's transaction; *done is TRUE when none was left. */
+ * in the caller's transaction, walking the table in rowid order from
+ * *next_rowid (no index on the VP: an update then touches the row only);
+ * *done is TRUE when none was left. */
 static gboolean
-rotate_batch (CuUnit *unit, const CuRegs *regs, gboolean *done, GError **error)
+rotate_batch (CuUnit *unit, const CuRegs *regs, sqlite3_int64 *next_rowid, gboolean *done,
+              GError **error)
 {
   uint8_t cur_vp[CU_VP_LEN], new_vp[CU_VP_LEN];
   uint8_t key[CU_AES_KEY_LEN], wrapped[CU_WRAPPED_KEY_LEN];
@@ -314,14 +317,15 @@ rotate_batch (CuUnit *unit, const CuRegs *regs, gboolean *done, GError **error)
   if ((unwrap = cu_key_wrap_new (regs->cur_key, FALSE, error)) == NULL
       || (wrap = cu_key_wrap_new (regs->new_key, TRUE, error)) == NULL)
     return FALSE;
-  sel = cu_db_prepare (
-      unit->db,
-      "SELECT rowid, wrapped FROM keys WHERE mk_vp = ? LIMIT " G_STRINGIFY (CU_ROTATION_BATCH),
-      error);
+  sel = cu_db_prepare (unit->db,
+                       "SELECT rowid, wrapped FROM keys WHERE rowid >= ? AND mk_vp = ? "
+                       "ORDER BY rowid LIMIT " G_STRINGIFY (CU_ROTATION_BATCH),
+                       error);
   upd = cu_db_prepare (unit->db, "UPDATE keys SET wrapped = ?, mk_vp = ? WHERE rowid = ?", error);
   if (sel == NULL || upd == NULL)
     goto out;
-  sqlite3_bind_blob (sel, 1, cur_vp, CU_VP_LEN, SQLITE_STATIC);
+  sqlite3_bind_int64 (sel, 1, *next_rowid);
+  sqlite3_bind_blob (sel, 2, cur_vp, CU_VP_LEN, SQLITE_STATIC);
   while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
     {
       uint8_t old[CU_WRAPPED_KEY_LEN];
@@ -336,7 +340,8 @@ rotate_batch (CuUnit *unit, const CuRegs *regs, gboolean *done, GError **error)
         }
       sqlite3_bind_blob (upd, 1, wrapped, sizeof wrapped, SQLITE_STATIC);
       sqlite3_bind_blob (upd, 2, new_vp, CU_VP_LEN, SQLITE_STATIC);
-      sqlite3_bind_int64 (upd, 3, sqlite3_column_int64 (sel, 0));
+      *next_rowid = sqlite3_column_int64 (sel, 0) + 1;
+      sqlite3_bind_int64 (upd, 3, *next_rowid - 1);
       if (!cu_db_step_done (unit->db, upd, error))
         goto out;
       n++;
@@ -378,6 +383,7 @@ gboolean
 cu_unit_rotation_resume (CuUnit *unit, GMutex *lock, GError **error)
 {
   guint batches = 0;
+  sqlite3_int64 next_rowid = 0; /* after a restart: from the start, cheaply */
 
   for (;;)
     {
@@ -398,7 +404,7 @@ cu_unit_rotation_resume (CuUnit *unit, GMutex *lock, GError **error)
         {
           ok = cu_regs_load (unit, &regs, error);
           running = ok && regs.rot_running;
-          ok = ok && (!running || rotate_batch (unit, &regs, &done, error));
+          ok = ok && (!running || rotate_batch (unit, &regs, &next_rowid, &done, error));
           if (ok && running && done)
             ok = rotation_finish (unit, &regs, error);
           secure_clear (&regs, sizeof regs);

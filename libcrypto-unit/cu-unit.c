@@ -25,7 +25,6 @@ static const char schema[]
       " point BLOB NOT NULL, key BLOB NOT NULL, created INTEGER NOT NULL);"
       "CREATE TABLE IF NOT EXISTS keys (rowid INTEGER PRIMARY KEY, key_id BLOB UNIQUE NOT NULL,"
       " wrapped BLOB NOT NULL, mk_vp BLOB NOT NULL, created INTEGER NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS keys_by_vp ON keys (mk_vp);"
       "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
       " command INTEGER NOT NULL, counter INTEGER NOT NULL, signers BLOB,"
       " result INTEGER NOT NULL, params_hash BLOB NOT NULL, prev_hash BLOB NOT NULL,"

@@ -102,7 +102,7 @@ gboolean cu_keystore_count (CuUnit *unit, const uint8_t *vp, const uint8_t *exce
  * each one transaction); with @lock, each batch holds it and releases it
  * after. */
 gboolean cu_unit_rotation_resume (CuUnit *unit, GMutex *lock, GError **error);
-#define CU_ROTATION_BATCH 1000
+#define CU_ROTATION_BATCH 2000
 /* Test hook: when non-zero, a rotation stops (as if killed) after that many
  * batches and cu_unit_rotation_resume() returns CU_ERROR_INTERNAL. */
 extern guint cu_unit_test_stop_rotation_after;
