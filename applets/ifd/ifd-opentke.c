@@ -465,7 +465,11 @@ IFDHICCPresence (DWORD Lun)
       /* A swap between two polls is reported as one absent poll, so that
        * pcscd counts a removal and powers the new card up. */
       if (ch->seen_valid && insertion != ch->seen_insertion)
-        ch->atr_len = 0;
+        {
+          ch->atr_len = 0;
+          /* pcscd must look again at once to see the new card present. */
+          ifd_watch_stop (&ch->watch);
+        }
       else
         rc = IFD_ICC_PRESENT;
       ch->seen_insertion = insertion;
