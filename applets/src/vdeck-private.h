@@ -21,6 +21,7 @@ struct otk_vdeck
    * each reader from its own thread) share the lock file, so they also take this mutex. */
   pthread_mutex_t mutex;
   vdeck_reader reader[2];
+  int no_sync; /* OPENTKE_VDECK_NO_SYNC=1: no fdatasync (tests) */
   int tear_armed;
   unsigned tear_left;
   unsigned long writes;

@@ -127,6 +127,8 @@ otk_vdeck_open (const char *dir, otk_vdeck **out)
   if (deck == NULL)
     return OTK_VDECK_ERR_IO;
   deck->lock_fd = -1;
+  deck->no_sync = getenv ("OPENTKE_VDECK_NO_SYNC") != NULL
+                  && strcmp (getenv ("OPENTKE_VDECK_NO_SYNC"), "1") == 0;
   pthread_mutex_init (&deck->mutex, NULL);
   deck->path = dir != NULL ? strdup (dir) : default_path ();
   if (deck->path == NULL)
@@ -227,6 +229,8 @@ file_sync (void *ctx)
   vdeck_file *f = ctx;
   if (f->torn)
     return -1;
+  if (f->deck != NULL && f->deck->no_sync)
+    return 0;
   return fdatasync (f->fd) == 0 ? 0 : -1;
 }
 
@@ -404,7 +408,7 @@ vdeck_write_file (otk_vdeck *deck, const char *file, const char *text, size_t le
   fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return OTK_VDECK_ERR_IO;
-  if (write (fd, text, len) == (ssize_t)len && fsync (fd) == 0)
+  if (write (fd, text, len) == (ssize_t)len && (deck->no_sync || fsync (fd) == 0))
     rc = OTK_VDECK_OK;
   close (fd);
   if (rc == OTK_VDECK_OK && rename (tmp, path) != 0)
