@@ -374,6 +374,126 @@ test_tear_verify (void)
   harness_teardown ();
 }
 
+/* ---- enrol, delete key part, zeroize, add trusted root ---- */
+
+static guint16
+cmd_enrol (void *ctx)
+{
+  Blob *b = ctx;
+  return apdu (2, 0x80, 0x12, 0, 0, b->blob->data, b->blob->len, NULL);
+}
+
+static gboolean
+enrolled (const otk_card_nv *nv, void *ctx)
+{
+  return nv->state == OTK_EP11_ENROLLED;
+}
+
+static void
+test_tear_enrol (void)
+{
+  g_autoptr (GByteArray) id_pub = NULL;
+  g_autoptr (GByteArray) cert = NULL;
+  g_autoptr (GByteArray) zone = NULL;
+  Blob b = { g_byte_array_new () };
+
+  harness_setup ();
+  make_ca ("ca", NULL, 0, NULL);
+  g_assert_cmpint (otk_vdeck_card_new (H.deck, "ep11"), ==, 0);
+  insert_card ("ep11", 2);
+  select_ep11 (2);
+  assert_sw (apdu (2, 0x80, 0x10, 0, 0, NULL, 0, &id_pub), SW_OK);
+  ca_login (1);
+  assert_sw (apdu (1, 0x80, 0x20, 0, 0, id_pub->data, id_pub->len, &cert), SW_OK);
+  assert_sw (apdu (1, 0x80, 0x34, 0, 0, NULL, 0, &zone), SW_OK);
+  g_byte_array_append (b.blob, cert->data, cert->len);
+  g_byte_array_append (b.blob, zone->data, zone->len);
+  g_assert_cmpint (otk_vdeck_eject (H.deck, 2), ==, 0);
+  Tear t = { "ep11", 2, image_save ("ep11"), select_ep11_2, cmd_enrol, enrolled, &b };
+  tear_each_write (&t);
+  g_bytes_unref (t.image);
+  g_byte_array_unref (b.blob);
+  harness_teardown ();
+}
+
+static guint16
+cmd_delete_part (void *ctx)
+{
+  return apdu (2, 0x80, 0x52, 1, 0, NULL, 0, NULL);
+}
+
+static gboolean
+part_gone (const otk_card_nv *nv, void *ctx)
+{
+  return !nv->parts[0].used && nv->parts[1].used;
+}
+
+static guint16
+cmd_zeroize (void *ctx)
+{
+  return apdu (2, 0x80, 0x7E, 0, 0, NULL, 0, NULL);
+}
+
+static gboolean
+blank (const otk_card_nv *nv, void *ctx)
+{
+  return nv->type == OTK_TYPE_BLANK;
+}
+
+static void
+test_tear_delete_zeroize (void)
+{
+  harness_setup ();
+  setup_ep11 ();
+  insert_card ("ep11", 2);
+  login_ep11_2 (NULL);
+  assert_sw (cmd_gen_part (NULL), SW_OK);
+  assert_sw (cmd_gen_part (NULL), SW_OK);
+  g_assert_cmpint (otk_vdeck_eject (H.deck, 2), ==, 0);
+  Tear t = { "ep11", 2, image_save ("ep11"), login_ep11_2, cmd_delete_part, part_gone, NULL };
+  tear_each_write (&t);
+  t.prepare = select_ep11_2;
+  t.command = cmd_zeroize;
+  t.is_after = blank;
+  tear_each_write (&t);
+  g_bytes_unref (t.image);
+  harness_teardown ();
+}
+
+static void
+login_ca_1 (void *ctx)
+{
+  ca_login (1);
+}
+
+static guint16
+cmd_add_root (void *ctx)
+{
+  UnitPki *pki = ctx;
+  return apdu (1, 0x80, 0x24, 0, 0, pki->root_cert, OTK_CERT_LEN, NULL);
+}
+
+static gboolean
+has_root (const otk_card_nv *nv, void *ctx)
+{
+  return nv->root_count == 1;
+}
+
+static void
+test_tear_add_root (void)
+{
+  UnitPki pki;
+
+  harness_setup ();
+  unit_pki_make (&pki);
+  make_ca ("ca", NULL, 0, NULL);
+  g_assert_cmpint (otk_vdeck_eject (H.deck, 1), ==, 0);
+  Tear t = { "ca", 1, image_save ("ca"), login_ca_1, cmd_add_root, has_root, &pki };
+  tear_each_write (&t);
+  g_bytes_unref (t.image);
+  harness_teardown ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -387,5 +507,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tearing/ep11/unblock", test_tear_unblock);
   g_test_add_func ("/tearing/ep11/verify", test_tear_verify);
   g_test_add_func ("/tearing/ca/backup", test_tear_ca_backup);
+  g_test_add_func ("/tearing/ca/add-root", test_tear_add_root);
+  g_test_add_func ("/tearing/ep11/enrol", test_tear_enrol);
+  g_test_add_func ("/tearing/ep11/delete-zeroize", test_tear_delete_zeroize);
   return g_test_run ();
 }
