@@ -151,6 +151,9 @@ tke_prompter_progress (TkePrompter *p, const char *what, guint done, guint total
   p->vtable->progress (p, what, done, total);
 }
 
+static void prompter_message_va (TkePrompter *p, TkeMessageKind kind, const char *format,
+                                 va_list ap) G_GNUC_PRINTF (3, 0);
+
 static void
 prompter_message_va (TkePrompter *p, TkeMessageKind kind, const char *format, va_list ap)
 {

@@ -1,0 +1,115 @@
+/* tke.h: what the files of the TKE application (the GUI of seed 003) share.
+ *
+ *   TkeApplication  owns the card queue (one worker thread) and the card context;
+ *   TkeWindow       the five tabs, the menu, the reader status and the activity log;
+ *   TkeJob          one ceremony step run on the card queue with a GTK prompter;
+ *   TkeSnapshot     what the tables show, read on the worker after every step;
+ *   tke_gtk_prompter_new  the ceremony core's prompter as GTK dialogs.
+ *
+ * The main thread never calls libcard or the crypto units: every step and every
+ * refresh runs on the card queue, and the prompter marshals each question to the
+ * main thread and waits for the answer.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "opentke-card.h"
+#include "otk-widgets.h"
+#include "tke-core.h"
+
+G_BEGIN_DECLS
+
+/* Seconds the PIN pad waits for each entry; the PIN-pad prompt counts them down. */
+#define TKE_PIN_TIMEOUT_S 60
+
+/* ---- application ------------------------------------------------------------------- */
+
+#define TKE_TYPE_APPLICATION (tke_application_get_type ())
+G_DECLARE_FINAL_TYPE (TkeApplication, tke_application, TKE, APPLICATION, GtkApplication)
+
+/* @deck_dir: NULL for real readers through pcscd, "" for the default virtual deck. */
+TkeApplication *tke_application_new (const char *deck_dir);
+OtkCardQueue *tke_application_get_queue (TkeApplication *self);
+/* The card context (created on first use).  Card queue thread only. */
+CardContext *tke_application_get_context (TkeApplication *self, GError **error);
+
+/* ---- snapshot of the tables -------------------------------------------------------- */
+
+typedef struct
+{
+  guint num;
+  char *instance;
+  char *unit_id;
+  CuUnitKind kind;
+  char *location;
+  gboolean selected;
+} TkeUnitRow;
+
+typedef struct
+{
+  guint num; /* CRYPTO UNIT NUM */
+  CuUnitState *state;
+} TkeUnitStateRow;
+
+typedef struct
+{
+  GPtrArray *units;     /* TkeUnitRow*, every unit listed */
+  GPtrArray *states;    /* TkeUnitStateRow*, the selected units */
+  GError *state_error;  /* why the states could not be read (none selected, ...) */
+} TkeSnapshot;
+
+/* Reads the units and the states of the selected ones through @c (worker thread). */
+TkeSnapshot *tke_snapshot_read (TkeCeremony *c);
+void tke_snapshot_free (TkeSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TkeSnapshot, tke_snapshot_free)
+/* "Empty", "Full uncommitted", "Full committed"; "Valid", "Empty". */
+const char *tke_new_register_state_label (CuNewRegisterState state);
+const char *tke_current_register_state_label (CuCurrentRegisterState state);
+
+/* ---- window ------------------------------------------------------------------------ */
+
+#define TKE_TYPE_WINDOW (tke_window_get_type ())
+G_DECLARE_FINAL_TYPE (TkeWindow, tke_window, TKE, WINDOW, GtkApplicationWindow)
+
+TkeWindow *tke_window_new (TkeApplication *app);
+void tke_window_set_busy (TkeWindow *self, gboolean busy);
+/* Fills the four tables from @snapshot. */
+void tke_window_show_snapshot (TkeWindow *self, const TkeSnapshot *snapshot);
+/* A line in the activity log at the bottom of the window. */
+void tke_window_log (TkeWindow *self, const char *text);
+/* TRUE: commands are signed and admins and key parts come from smart cards (seed 003);
+ * FALSE: from key files (seed 002). */
+gboolean tke_window_get_use_cards (TkeWindow *self);
+void tke_window_refresh_readers (TkeWindow *self);
+
+/* Adds the actions of the buttons and menus (tke-actions.c). */
+void tke_window_add_step_actions (TkeWindow *self);
+
+/* ---- jobs -------------------------------------------------------------------------- */
+
+typedef struct _TkeJob TkeJob;
+
+/* One step: runs on the card queue thread with a fresh ceremony. */
+typedef gboolean (*TkeStepFunc) (TkeJob *job, TkeCeremony *c, gpointer data, GError **error);
+
+/* Runs @step (NULL: only refresh the tables) on the card queue; the window is busy
+ * until it ends, then shows the new states and, on failure, a dialog with the reason. */
+void tke_job_run (TkeWindow *window, const char *title, TkeStepFunc step, gpointer data,
+                  GDestroyNotify data_free);
+/* From @step: a text shown in a dialog when the step has ended (Compare). */
+void tke_job_set_result (TkeJob *job, const char *text);
+/* From @step: the job's window may not be used; the application's card context may. */
+CardContext *tke_job_get_context (TkeJob *job, GError **error);
+
+/* ---- GTK prompter ------------------------------------------------------------------ */
+
+/* The prompter of one job: questions become dialogs over @parent on the main thread;
+ * the calling (worker) thread waits for the answer.  @ctx (may be NULL) lets the
+ * "insert a card" prompt go on by itself when the card arrives; it is used from the
+ * calling thread only.  @cancellable ends every wait with TKE_ERROR_CANCELLED.  Freeing
+ * the prompter closes the progress and PIN-pad windows it opened. */
+TkePrompter *tke_gtk_prompter_new (TkeWindow *parent, const char *title, CardContext *ctx,
+                                   GCancellable *cancellable);
+
+G_END_DECLS
