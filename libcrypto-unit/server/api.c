@@ -177,7 +177,7 @@ key_delete (const RouteCall *call, GError **error)
   if (!cu_engine_key_delete (call->engine, call->request->instance, call->unit_id, call->key_id,
                              error))
     return NULL;
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  return cu_json_object_with_base64 (NULL, NULL); /* {} */
 }
 
 static JsonNode *
