@@ -15,7 +15,18 @@ typedef struct
 {
   CardBackend parent;
   SCARDCONTEXT context;
+  /* reader name -> PIN_PAD_YES / PIN_PAD_NO, once a reader could be asked:
+   * a reader held exclusively by another program cannot be, and must not
+   * lose its PIN pad (and so its role) meanwhile. */
+  GHashTable *pin_pads;
 } PcscBackend;
+
+enum
+{
+  PIN_PAD_UNKNOWN = 0,
+  PIN_PAD_YES,
+  PIN_PAD_NO,
+};
 
 #define PROTOCOLS (SCARD_PROTOCOL_T1 | SCARD_PROTOCOL_T0)
 
@@ -31,23 +42,40 @@ pcsc_free (CardBackend *backend)
   PcscBackend *self = (PcscBackend *)backend;
 
   SCardReleaseContext (self->context);
+  g_hash_table_unref (self->pin_pads);
   g_free (self);
 }
 
 /* A reader's PIN pad is known without a card through a direct connection. */
-static gboolean
-reader_has_pin_pad (SCARDCONTEXT context, const char *reader)
+static int
+reader_pin_pad (SCARDCONTEXT context, const char *reader)
 {
   SCARDHANDLE handle;
   DWORD protocol;
   Part10Features features;
-  gboolean has = FALSE;
+  gboolean read;
 
   if (SCardConnect (context, reader, SCARD_SHARE_DIRECT, 0, &handle, &protocol) != SCARD_S_SUCCESS)
-    return FALSE; /* held exclusively by another program: unknown, said when used */
-  has = card_pcsc_read_features (handle, &features, NULL) && card_pcsc_has_pin_pad (&features);
+    return PIN_PAD_UNKNOWN;
+  read = card_pcsc_read_features (handle, &features, NULL);
   SCardDisconnect (handle, SCARD_LEAVE_CARD);
-  return has;
+  if (!read)
+    return PIN_PAD_UNKNOWN;
+  return card_pcsc_has_pin_pad (&features) ? PIN_PAD_YES : PIN_PAD_NO;
+}
+
+static gboolean
+reader_has_pin_pad (PcscBackend *self, const char *reader)
+{
+  int known = GPOINTER_TO_INT (g_hash_table_lookup (self->pin_pads, reader));
+
+  if (known == PIN_PAD_UNKNOWN)
+    {
+      known = reader_pin_pad (self->context, reader);
+      if (known != PIN_PAD_UNKNOWN)
+        g_hash_table_insert (self->pin_pads, g_strdup (reader), GINT_TO_POINTER (known));
+    }
+  return known == PIN_PAD_YES;
 }
 
 static GPtrArray *
@@ -89,7 +117,8 @@ pcsc_list_readers (CardBackend *backend, GError **error)
 
       g_ptr_array_add (readers, card_backend_reader_new (
                                     states[i].szReader,
-                                    reader_has_pin_pad (context, states[i].szReader), present));
+                                    reader_has_pin_pad ((PcscBackend *)backend, states[i].szReader),
+                                    present));
     }
   return readers;
 }
@@ -245,5 +274,6 @@ card_backend_pcsc_new (GError **error)
       return NULL;
     }
   self->parent.klass = &pcsc_class;
+  self->pin_pads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return &self->parent;
 }

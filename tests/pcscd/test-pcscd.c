@@ -494,6 +494,50 @@ test_transaction_count (Fixture *f, gconstpointer data)
   f->backend->klass->disconnect (f->backend, conn);
 }
 
+/* A reader held exclusively by another program (scdaemon, say) cannot be
+ * asked for its features; one seen before keeps its PIN pad, and so its role. */
+static void
+test_pin_pad_known_while_held (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) before = NULL, after = NULL, fresh = NULL;
+  CardBackend *other = NULL;
+  SCARDCONTEXT context;
+  SCARDHANDLE handle;
+  DWORD protocol;
+
+  insert (f, 2, "alpha");
+  before = f->backend->klass->list_readers (f->backend, &error);
+  g_assert_no_error (error);
+  g_assert_cmphex (SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &context), ==,
+                   SCARD_S_SUCCESS);
+  g_assert_cmphex (SCardConnect (context, f->name[2], SCARD_SHARE_EXCLUSIVE,
+                                 SCARD_PROTOCOL_T1 | SCARD_PROTOCOL_T0, &handle, &protocol),
+                   ==, SCARD_S_SUCCESS);
+  after = f->backend->klass->list_readers (f->backend, &error);
+  g_assert_no_error (error);
+  other = card_backend_pcsc_new (&error);
+  g_assert_no_error (error);
+  fresh = other->klass->list_readers (other, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < after->len; i++)
+    {
+      CardBackendReader *r = after->pdata[i], *n = fresh->pdata[i];
+
+      g_assert_cmpstr (r->name, ==, n->name);
+      g_assert_true (r->has_pin_pad);
+      /* Never asked before: unknown, so not claimed. */
+      if (g_strcmp0 (n->name, f->name[2]) == 0)
+        g_assert_false (n->has_pin_pad);
+    }
+  /* And the connection of a program that shares the card is refused plainly. */
+  g_assert_null (f->backend->klass->connect (f->backend, f->name[2], &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_SHARING_VIOLATION);
+  SCardDisconnect (handle, SCARD_LEAVE_CARD);
+  SCardReleaseContext (context);
+  other->klass->free (other);
+}
+
 static void
 test_no_service (void)
 {
@@ -528,5 +572,6 @@ main (int argc, char **argv)
   ADD ("/pcscd/extended-apdu", test_extended_apdu);
   ADD ("/pcscd/removal-and-swap", test_removal_and_swap);
   ADD ("/pcscd/transaction-count", test_transaction_count);
+  ADD ("/pcscd/pin-pad-known-while-held", test_pin_pad_known_while_held);
   return g_test_run ();
 }
