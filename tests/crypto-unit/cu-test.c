@@ -306,6 +306,7 @@ main (int argc, char **argv)
   cu_test_add_keystore_tests ();
   cu_test_add_recovery_tests ();
   cu_test_add_crash_tests ();
+  cu_test_add_interop_tests ();
   rc = g_test_run ();
   cu_test_signature_cleanup ();
   for (guint i = 0; i < N_TEST_KEYS; i++)

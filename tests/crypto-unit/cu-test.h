@@ -76,3 +76,4 @@ void cu_test_add_command_tests (void);
 void cu_test_add_keystore_tests (void);
 void cu_test_add_recovery_tests (void);
 void cu_test_add_crash_tests (void);
+void cu_test_add_interop_tests (void);
