@@ -687,6 +687,15 @@ test_apdu_transport (void)
   harness_teardown ();
 }
 
+static char *
+hex (const guint8 *b, gsize n)
+{
+  GString *s = g_string_new (NULL);
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (s, "%02x", b[i]);
+  return g_string_free (s, FALSE);
+}
+
 /* Looks for @needle in every recorded APDU. */
 static gboolean
 on_wire (const guint8 *needle, gsize n)
@@ -755,6 +764,21 @@ test_no_secret_on_wire (void)
   g_assert_false (on_wire ((const guint8 *)PIN_CA1, 6));
   /* The check can fail: public values are found. */
   g_assert_true (on_wire (nv->sig_pub, OTK_EC_POINT_LEN));
+  /* tke-vcard show: public contents only. */
+  {
+    g_autofree char *text = g_malloc (65536);
+    g_autofree char *priv_hex = NULL, *part_hex = NULL, *vp_hex = NULL;
+    guint8 vp[32];
+    g_assert_cmpint (otk_vdeck_card_show (H.deck, "ep11", text, 65536), ==, OTK_VDECK_OK);
+    priv_hex = hex (nv->sig_priv, 16);
+    part_hex = hex (nv->parts[0].part, 16);
+    g_assert_cmpint (otk_vp (nv->parts[0].part, vp), ==, 0);
+    vp_hex = hex (vp, 32);
+    g_assert_null (strstr (text, priv_hex));
+    g_assert_null (strstr (text, part_hex));
+    g_assert_nonnull (strstr (text, vp_hex));
+    g_assert_nonnull (strstr (text, "administrator: alice"));
+  }
   secure_clear (nv, sizeof *nv);
   secure_clear (ca, sizeof *ca);
   secure_clear (file_part, sizeof file_part);
