@@ -177,6 +177,44 @@ distribute_new_mk (CuClient *client, GPtrArray *units, GPtrArray *outcomes, CuCo
   return TRUE;
 }
 
+static gboolean
+unit_has_admin (CuClient *client, const char *unit_id, const CuAdmin *admin, GError **error)
+{
+  g_autofree CuUnitState *st = cu_client_get_unit_state (client, unit_id, error);
+  uint8_t ski[CU_SKI_LEN];
+
+  cu_ski_from_point (admin->point, ski);
+  for (guint i = 0; st != NULL && i < st->n_admins; i++)
+    if (memcmp (st->admins[i].ski, ski, CU_SKI_LEN) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+unit_has_thresholds (CuClient *client, const char *unit_id, const uint8_t thresholds[2],
+                     GError **error)
+{
+  g_autofree CuUnitState *st = cu_client_get_unit_state (client, unit_id, error);
+
+  return st != NULL && st->signature_threshold == thresholds[0]
+         && st->revocation_threshold == thresholds[1];
+}
+
+static gboolean
+add_admin (CuClient *client, const char *unit_id, const CuAdmin *admin, CuSignFunc sign,
+           gpointer user_data, GError **error)
+{
+  g_autoptr (CuCommand) probe = cu_command_new_add_admin (cu_client_get_instance (client), unit_id,
+                                                          0, admin->name, admin->point, error);
+  const uint8_t *params;
+  size_t len;
+
+  if (probe == NULL)
+    return FALSE;
+  params = cu_command_get_params (probe, &len);
+  return signed_step (client, unit_id, CU_CMD_ADD_ADMIN, params, len, sign, user_data, NULL, error);
+}
+
 gboolean
 cu_client_auto_init (CuClient *client, const CuAdmin *admins, guint n_admins,
                      guint signature_threshold, guint revocation_threshold, CuSignFunc sign,
@@ -193,27 +231,18 @@ cu_client_auto_init (CuClient *client, const CuAdmin *admins, guint n_admins,
     *outcomes = NULL;
   if (units == NULL)
     return FALSE;
-  /* Admins and thresholds on every unit, as in imprint mode. */
+  /* Admins and thresholds on every unit; what a unit has already (an
+   * earlier, interrupted auto-init) is not done again. */
   for (guint i = 0; i < units->len; i++)
     {
       const CuUnitInfo *u = g_ptr_array_index (units, i);
       CuUnitOutcome *o = outcome_new (setup, u->unit_id);
 
       for (guint a = 0; a < n_admins && o->error == NULL; a++)
-        {
-          g_autoptr (CuCommand) probe
-              = cu_command_new_add_admin (cu_client_get_instance (client), u->unit_id, 0,
-                                          admins[a].name, admins[a].point, &o->error);
-          size_t len;
-          const uint8_t *params;
-
-          if (probe == NULL)
-            break;
-          params = cu_command_get_params (probe, &len);
-          signed_step (client, u->unit_id, CU_CMD_ADD_ADMIN, params, len, sign, user_data, NULL,
-                       &o->error);
-        }
-      if (o->error == NULL)
+        if (!unit_has_admin (client, u->unit_id, &admins[a], &o->error) && o->error == NULL)
+          add_admin (client, u->unit_id, &admins[a], sign, user_data, &o->error);
+      if (o->error == NULL && !unit_has_thresholds (client, u->unit_id, thresholds, &o->error)
+          && o->error == NULL)
         signed_step (client, u->unit_id, CU_CMD_SET_THRESHOLDS, thresholds, 2, sign, user_data,
                      NULL, &o->error);
     }

@@ -267,6 +267,17 @@ test_auto_reports_units (void)
       g_assert_error (o->error, CU_ERROR, CU_ERROR_THRESHOLD_NOT_MET);
     }
   g_clear_error (&error);
+  g_clear_pointer (&outcomes, g_ptr_array_unref);
+  /* Run again with signers: the admins already there are not added twice. */
+  g_assert_true (
+      cu_client_auto_init (f.client, admins, 3, 2, 2, cu_test_sign_func, NULL, &outcomes, &error));
+  g_assert_no_error (error);
+  assert_outcomes (outcomes, 2, 2);
+  {
+    g_autofree CuUnitState *st = cu_fixture_state (&f, 0);
+    g_assert_cmpuint (st->n_admins, ==, 3);
+    g_assert_cmpint (st->current_state, ==, CU_CURRENT_VALID);
+  }
   /* No recovery unit: auto-mk-rotate cannot start. */
   {
     CuFixture g;
