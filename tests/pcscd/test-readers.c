@@ -481,6 +481,35 @@ test_report_without_pcscd (void)
     g_assert_nonnull (strstr (text, "plugged in but not seen by pcscd"));
 }
 
+static void
+on_usb_event (gboolean arrived, const CardUsbReader *reader, gpointer user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+/* The hotplug monitor starts its thread and stops it again (under the
+ * sanitizers: no leak, no use after free), or says plainly why it cannot. */
+static void
+test_usb_monitor (void)
+{
+  g_autoptr (GError) error = NULL;
+  guint events = 0;
+  CardUsbMonitor *monitor = card_usb_monitor_new (on_usb_event, &events, &error);
+
+  if (monitor == NULL)
+    {
+      g_assert_error (error, CARD_ERROR, CARD_ERROR_TRANSPORT);
+      g_test_skip (error->message);
+      return;
+    }
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  card_usb_monitor_free (monitor);
+  /* Nothing was plugged in meanwhile on a test machine. */
+  g_assert_cmpuint (events, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,5 +526,6 @@ main (int argc, char **argv)
   g_test_add_func ("/usb/ccid-descriptor", test_ccid_descriptor);
   g_test_add_func ("/usb/unseen-readers", test_unseen_readers);
   g_test_add_func ("/usb/report-without-pcscd", test_report_without_pcscd);
+  g_test_add_func ("/usb/monitor", test_usb_monitor);
   return g_test_run ();
 }
