@@ -337,27 +337,40 @@ cu_engine_list_instances (CuEngine *engine)
   return (char **)g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
+/* Lookups run with the lock held. */
+/* An instance created by another process since the engine opened (as
+ * `cryptounitd init` next to a running server) is loaded on first use. */
+static CuInstance *
+find_instance (CuEngine *engine, const char *instance, GError **error)
+{
+  CuInstance *inst = instance ? g_hash_table_lookup (engine->instances, instance) : NULL;
+  g_autofree char *db = NULL;
+
+  if (inst != NULL)
+    return inst;
+  if (cu_instance_name_is_valid (instance))
+    db = g_build_filename (engine->dir, instance, "instance.db", NULL);
+  if (db != NULL && g_file_test (db, G_FILE_TEST_IS_REGULAR))
+    {
+      inst = instance_load (engine->dir, instance, TRUE, error);
+      if (inst != NULL)
+        g_hash_table_insert (engine->instances, inst->name, inst);
+      return inst;
+    }
+  g_set_error (error, CU_ERROR, CU_ERROR_NOT_FOUND, "No service instance named %s",
+               instance ? instance : "(none)");
+  return NULL;
+}
+
 gboolean
 cu_engine_has_instance (CuEngine *engine, const char *instance)
 {
   gboolean has;
 
   g_mutex_lock (&engine->lock);
-  has = instance != NULL && g_hash_table_contains (engine->instances, instance);
+  has = find_instance (engine, instance, NULL) != NULL;
   g_mutex_unlock (&engine->lock);
   return has;
-}
-
-/* Lookups run with the lock held. */
-static CuInstance *
-find_instance (CuEngine *engine, const char *instance, GError **error)
-{
-  CuInstance *inst = instance ? g_hash_table_lookup (engine->instances, instance) : NULL;
-
-  if (inst == NULL)
-    g_set_error (error, CU_ERROR, CU_ERROR_NOT_FOUND, "No service instance named %s",
-                 instance ? instance : "(none)");
-  return inst;
 }
 
 static CuUnit *

@@ -555,6 +555,17 @@ test_instances (void)
   db = g_build_filename (dir, "six", "unit-operational-1.db", NULL);
   g_assert_cmpint (g_stat (db, &sb), ==, 0);
   g_assert_cmpint (sb.st_mode & 0077, ==, 0);
+  /* An instance made by another engine (another process) is found too. */
+  {
+    g_autoptr (CuEngine) other = cu_engine_open (dir, &error);
+    g_autoptr (GPtrArray) two = NULL;
+
+    g_assert_true (cu_engine_create_instance (other, "later", 1, 0, 0, &error));
+    g_assert_no_error (error);
+    two = cu_engine_list_units (engine, "later", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (two->len, ==, 1);
+  }
   g_clear_pointer (&engine, cu_engine_free);
   /* Reopened from disk. */
   engine = cu_engine_open (dir, &error);
