@@ -1,9 +1,10 @@
 /* fuzz-applets.c: libFuzzer target over the APDU dispatch of both applets.
  *
  * Input: one byte that picks the starting card (0 blank, 1 personalized CA card, 2
- * personalized EP11 card with a signature key and two key parts; bit 0x80: PINs verified
- * first), then up to 16 command APDUs, each preceded by its length (2 bytes, big endian).
- * The cards live in memory (a RAM store); the starting images are made once. */
+ * personalized EP11 card with a signature key and two key parts, 3 EP11 card initialized but
+ * not enrolled, 4 CA card waiting as a backup target; bit 0x80: PINs verified first), then up to 16
+ * command APDUs, each preceded by its length (2 bytes, big endian). The cards live in memory (a RAM
+ * store); the starting images are made once. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,12 @@ mem_sync (void *ctx)
 
 static const otk_store_io mem_io = { mem_read, mem_write, mem_sync };
 
-static mem_image images[3];
+enum
+{
+  N_IMAGES = 5,
+};
+
+static mem_image images[N_IMAGES];
 static mem_image work;
 static otk_card card_a, card_b;
 static uint8_t rsp[OTK_CARD_RESPONSE_MAX + 2];
@@ -138,6 +144,7 @@ make_images (void)
   need (send (&card_b, 0, 0xA4, 4, 0, aid_ep11, sizeof aid_ep11, NULL) == SW_OK);
   need (send (&card_b, 0x80, 0x10, 0, 0, NULL, 0, &len) == SW_OK && len == sizeof req);
   memcpy (req, rsp, sizeof req);
+  images[3] = ep;
   need (send (&card_a, 0x80, 0x20, 0, 0, req, sizeof req, &len) == SW_OK);
   memcpy (cert, rsp, OTK_CERT_LEN);
   need (send (&card_a, 0x80, 0x34, 0, 0, NULL, 0, &len) == SW_OK);
@@ -154,6 +161,10 @@ make_images (void)
   need (send (&card_b, 0x80, 0x50, 0, 0, (const uint8_t *)"two", 3, NULL) == SW_OK);
   images[1] = ca;
   images[2] = ep;
+  /* A blank card turned backup target. */
+  start (&card_b, &images[4]);
+  need (send (&card_b, 0, 0xA4, 4, 0, aid_ca, sizeof aid_ca, NULL) == SW_OK);
+  need (send (&card_b, 0x80, 0x10, 1, 0, NULL, 0, NULL) == SW_OK);
   secure_clear (priv, sizeof priv);
 }
 
@@ -173,14 +184,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   if (size < 1)
     return 0;
-  which = (data[0] & 0x7F) % 3;
+  which = (data[0] & 0x7F) % N_IMAGES;
   work = images[which];
   if (otk_card_load (&card_a, &mem_io, &work) != 0)
     abort ();
   otk_card_reset (&card_a);
   if (data[0] & 0x80)
     {
-      if (which == 1)
+      if (which == 1 || which == 4)
         {
           send (&card_a, 0, 0xA4, 4, 0, aid_ca, sizeof aid_ca, NULL);
           send (&card_a, 0, 0x20, 0, 0x81, pin_ca1, 8, NULL);
