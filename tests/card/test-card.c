@@ -6,6 +6,7 @@
 #include "opentke-vdeck.h"
 
 #include "card-test-pki.h"
+#include "test-card-engine.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -1182,5 +1183,6 @@ main (int argc, char **argv)
   ADD ("/card/session/host-pin-entry", test_host_pin_entry);
   ADD ("/card/wire/no-secret", test_wire_no_secret);
 #undef ADD
+  card_engine_tests_add ();
   return g_test_run ();
 }

@@ -4,144 +4,7 @@
  * with GET KEY PART INFO), READ SIGNATURE KEY, SIGN and GENERATE KEY PART against
  * it, so the APDU engine (61xx, 6Cxx), the status word mapping and every
  * response parser see hostile bytes. */
-#include "card-private.h"
-
-#include <string.h>
-
-typedef struct
-{
-  CardBackend parent;
-  const guint8 *data;
-  gsize len;
-  gsize pos;
-} FuzzBackend;
-
-struct _CardBackendConn
-{
-  int unused;
-};
-
-static CardBackendConn fuzz_conn;
-
-static void
-fuzz_free (CardBackend *backend)
-{
-  g_free (backend);
-}
-
-static GPtrArray *
-fuzz_list_readers (CardBackend *backend, GError **error)
-{
-  GPtrArray *readers = g_ptr_array_new_with_free_func ((GDestroyNotify)card_backend_reader_free);
-
-  g_ptr_array_add (readers, card_backend_reader_new ("Fuzz reader", TRUE, TRUE));
-  return readers;
-}
-
-static gboolean
-fuzz_wait_card (CardBackend *backend, const char *reader, gboolean present, guint timeout_ms,
-                GCancellable *cancellable, GError **error)
-{
-  return TRUE;
-}
-
-static CardBackendConn *
-fuzz_connect (CardBackend *backend, const char *reader, GError **error)
-{
-  return &fuzz_conn;
-}
-
-static void
-fuzz_disconnect (CardBackend *backend, CardBackendConn *conn)
-{
-}
-
-static gboolean
-fuzz_reconnect (CardBackend *backend, CardBackendConn *conn, gboolean reset, GError **error)
-{
-  return TRUE;
-}
-
-static gboolean
-fuzz_begin (CardBackend *backend, CardBackendConn *conn, GError **error)
-{
-  return TRUE;
-}
-
-static void
-fuzz_end (CardBackend *backend, CardBackendConn *conn)
-{
-}
-
-/* The next response of the input; an exhausted input is a removed card. */
-static gboolean
-next_response (FuzzBackend *self, guint8 *resp, gsize resp_size, gsize *resp_len, GError **error)
-{
-  gsize n;
-
-  if (self->len - self->pos < 2)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_CARD_REMOVED, "no more responses");
-      return FALSE;
-    }
-  n = (gsize)self->data[self->pos] << 8 | self->data[self->pos + 1];
-  self->pos += 2;
-  n = MIN (n, self->len - self->pos);
-  n = MIN (n, resp_size);
-  memcpy (resp, self->data + self->pos, n);
-  self->pos += n;
-  *resp_len = n;
-  return TRUE;
-}
-
-static gboolean
-fuzz_transmit (CardBackend *backend, CardBackendConn *conn, const guint8 *apdu, gsize apdu_len,
-               guint8 *resp, gsize resp_size, gsize *resp_len, GError **error)
-{
-  return next_response ((FuzzBackend *)backend, resp, resp_size, resp_len, error);
-}
-
-static GBytes *
-fuzz_identity (CardBackend *backend, CardBackendConn *conn, GError **error)
-{
-  return g_bytes_new_static ("fuzz", 4);
-}
-
-static gboolean
-fuzz_caps (CardBackend *backend, CardBackendConn *conn, CardPinPadCaps *caps, GError **error)
-{
-  memset (caps, 0, sizeof *caps);
-  return TRUE;
-}
-
-static gboolean
-fuzz_pin_pad_entry (CardBackend *backend, CardBackendConn *conn, const CardPinEntry *entry,
-                    guint16 *sw, GError **error)
-{
-  guint8 resp[4];
-  gsize len = 0;
-
-  if (!next_response ((FuzzBackend *)backend, resp, sizeof resp, &len, error))
-    return FALSE;
-  *sw = len >= 2 ? (guint16)(resp[len - 2] << 8 | resp[len - 1]) : 0x6F00;
-  return TRUE;
-}
-
-static const CardBackendClass fuzz_class = {
-  .name = "fuzz",
-  .free = fuzz_free,
-  .list_readers = fuzz_list_readers,
-  .wait_card = fuzz_wait_card,
-  .connect = fuzz_connect,
-  .disconnect = fuzz_disconnect,
-  .reconnect = fuzz_reconnect,
-  .begin_transaction = fuzz_begin,
-  .end_transaction = fuzz_end,
-  .transmit = fuzz_transmit,
-  .get_identity = fuzz_identity,
-  .get_pin_pad_caps = fuzz_caps,
-  .pin_pad_entry = fuzz_pin_pad_entry,
-};
+#include "card-script-backend.h"
 
 static void
 run_ep11 (CardReader *reader)
@@ -179,14 +42,11 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  FuzzBackend *backend = g_new0 (FuzzBackend, 1);
-  CardContext *ctx;
+  ScriptBackend *backend = NULL;
+  CardContext *ctx = script_context_new (&backend);
   CardReader *reader;
 
-  backend->parent.klass = &fuzz_class;
-  backend->data = data;
-  backend->len = size;
-  ctx = card_context_new_for_backend (&backend->parent);
+  script_add_responses (backend, data, size);
   reader = card_context_get_reader (ctx, CARD_READER_1, NULL);
   if (reader != NULL)
     {
