@@ -188,7 +188,8 @@ typedef struct
   uint8_t current_vp[CU_VP_LEN];
   guint32 control_points; /* CuControlPoint mask */
   guint64 n_keys;
-  gboolean rotation_running; /* key storage is being re-enciphered */
+  gboolean rotation_running; /* key storage is being re-enciphered: key
+                              * operations and commands are refused */
   guint64 rotation_done;     /* keys already under the new register */
   guint64 rotation_total;
   guint64 audit_length;   /* entries in the audit log */
@@ -211,8 +212,8 @@ typedef struct
   uint8_t hash[32];
 } CuAuditEntry;
 
-/* Recomputes the chain over @entries (in order, from seq 1); FALSE with
- * CU_ERROR_CERTIFICATE-free CU_ERROR_PROTOCOL if a link or hash is wrong. */
+/* Recomputes the hash chain over @entries (in order, from seq 1); FALSE with
+ * CU_ERROR_PROTOCOL when a link or a hash is wrong (the log was altered). */
 gboolean cu_audit_log_verify (GPtrArray *entries, GError **error);
 
 typedef struct
@@ -305,7 +306,9 @@ gboolean cu_key_part_encrypt (const uint8_t part[CU_KEY_PART_LEN], GBytes *impor
 typedef struct _CuEngine CuEngine;
 
 /* Opens (creating it if needed, mode 0700) a state directory that holds any
- * number of service instances.  Resumes interrupted rotations. */
+ * number of service instances.  Finishes rotations a crash interrupted.
+ * Instances created later by another process are found on first use.
+ * Thread-safe: one lock; a rotation releases it between batches. */
 CuEngine *cu_engine_open (const char *state_dir, GError **error);
 void cu_engine_free (CuEngine *engine);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuEngine, cu_engine_free)
