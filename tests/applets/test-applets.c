@@ -904,6 +904,72 @@ test_deck_two_handles (void)
   harness_teardown ();
 }
 
+typedef struct
+{
+  otk_vdeck *deck;
+  int reader;
+  int ok;
+} Worker;
+
+/* Selects EP11 and reads GET INFO many times on one reader. */
+static gpointer
+worker_run (gpointer data)
+{
+  Worker *w = data;
+  static const guint8 select[]
+      = { 0x00, 0xA4, 0x04, 0x00, 0x09, 0xF0, 0x54, 0x4B, 0x45, 0x45, 0x50, 0x31, 0x31, 0x01 };
+  static const guint8 get_info[] = { 0x80, 0x30, 0x00, 0x00, 0x00 };
+  guint8 rsp[512];
+
+  for (int i = 0; i < 200; i++)
+    {
+      size_t len = sizeof rsp;
+      const guint8 *cmd = i % 2 ? get_info : select;
+      size_t cmd_len = i % 2 ? sizeof get_info : sizeof select;
+      if (otk_vdeck_transmit (w->deck, w->reader, cmd, cmd_len, rsp, &len) == OTK_VDECK_OK
+          && len >= 2 && rsp[len - 2] == 0x90 && rsp[len - 1] == 0x00)
+        w->ok++;
+    }
+  return NULL;
+}
+
+static void
+test_deck_threads (void)
+{
+  Worker w[2];
+  GThread *t[2];
+  otk_vdeck *other = NULL;
+
+  harness_setup ();
+  g_assert_cmpint (otk_vdeck_card_new (H.deck, "a"), ==, 0);
+  g_assert_cmpint (otk_vdeck_card_new (H.deck, "b"), ==, 0);
+  insert_card ("a", 1);
+  insert_card ("b", 2);
+  /* Two threads on one handle (as in pcscd), and a second handle (another process) on
+   * reader 2 too. */
+  g_assert_cmpint (otk_vdeck_open (H.dir, &other), ==, 0);
+  for (int i = 0; i < 2; i++)
+    {
+      w[i] = (Worker){ H.deck, i + 1, 0 };
+      t[i] = g_thread_new ("worker", worker_run, &w[i]);
+    }
+  {
+    guint8 atr[OTK_VDECK_ATR_MAX];
+    size_t atr_len;
+    g_assert_cmpint (otk_vdeck_power_up (other, 2, atr, &atr_len), ==, 0);
+    Worker third = { other, 2, 0 };
+    worker_run (&third);
+    g_assert_cmpint (third.ok, ==, 200);
+  }
+  for (int i = 0; i < 2; i++)
+    {
+      g_thread_join (t[i]);
+      g_assert_cmpint (w[i].ok, ==, 200);
+    }
+  otk_vdeck_close (other);
+  harness_teardown ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -928,6 +994,7 @@ main (int argc, char **argv)
   g_test_add_func ("/applets/ca/change-pin", test_ca_change_pin);
   g_test_add_func ("/applets/store/damage", test_store_damage);
   g_test_add_func ("/applets/deck/two-handles", test_deck_two_handles);
+  g_test_add_func ("/applets/deck/threads", test_deck_threads);
   g_test_add_func ("/applets/transport", test_apdu_transport);
   g_test_add_func ("/applets/no-secret-on-wire", test_no_secret_on_wire);
   return g_test_run ();
