@@ -26,7 +26,7 @@ admin_from_keyfile (TkeCeremony *c, AdminToAdd *admin, GError **error)
 {
   g_autoptr (GPtrArray) files = tke_ceremony_list_keyfiles (c, CARD_KEYFILE_SIGNATURE_KEY, error);
   g_autoptr (GArray) chosen = NULL;
-  g_autoptr (CardKeyfileKey) key = NULL;
+  const CardKeyfileKey *key;
   CardKeyfile *kf;
 
   if (!files)
@@ -36,7 +36,7 @@ admin_from_keyfile (TkeCeremony *c, AdminToAdd *admin, GError **error)
   if (!chosen)
     return FALSE;
   kf = g_ptr_array_index (files, g_array_index (chosen, guint, 0));
-  key = tke_ceremony_unlock_keyfile (c, kf, error);
+  key = tke_ceremony_open_signature_keyfile (c, kf, error);
   if (!key)
     return FALSE;
   g_strlcpy (admin->name, card_keyfile_get_name (kf), sizeof admin->name);

@@ -118,20 +118,14 @@ tke_ceremony_auto_init (TkeCeremony *c, GError **error)
   for (guint i = 0; i < chosen->len; i++)
     {
       CardKeyfile *kf = g_ptr_array_index (files, g_array_index (chosen, guint, i));
-      CardKeyfileKey *key = tke_ceremony_unlock_keyfile (c, kf, error);
-      TkeSigner *signer;
+      /* Kept open: the same people sign the commands that follow. */
+      const CardKeyfileKey *key = tke_ceremony_open_signature_keyfile (c, kf, error);
 
       if (!key)
         return FALSE;
       g_strlcpy (admins[i].name, card_keyfile_get_name (kf), sizeof admins[i].name);
       memcpy (admins[i].point, card_keyfile_key_get_public_point (key), CU_POINT_LEN);
       memcpy (admins[i].ski, card_keyfile_key_get_id (key), CU_SKI_LEN);
-      /* Kept open: the same people sign the commands that follow. */
-      signer = g_new0 (TkeSigner, 1);
-      signer->label = g_strdup (card_keyfile_get_name (kf));
-      memcpy (signer->ski, admins[i].ski, CU_SKI_LEN);
-      signer->file_key = key;
-      g_ptr_array_add (c->signers, signer);
       g_ptr_array_add (names, (gpointer)card_keyfile_get_file_name (kf));
     }
   g_ptr_array_add (names, NULL);

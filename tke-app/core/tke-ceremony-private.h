@@ -24,6 +24,7 @@ struct _TkeCeremony
   GPtrArray *units;   /* TkeUnit* */
   gboolean sign_with_cards;
   GPtrArray *signers; /* TkeSigner*, unlocked so far */
+  TkeStats stats;
 };
 
 /* Adds @needed signatures of distinct administrators of the unit in @state
@@ -60,5 +61,11 @@ gboolean tke_ceremony_mk_load_from_cards (TkeCeremony *c, GError **error);
 /* Shows @files (CardKeyfile*) numbered and asks for @min..@max of them. */
 GArray *tke_ceremony_choose_keyfiles (TkeCeremony *c, GPtrArray *files, const char *question,
                                       guint min, guint max, GError **error);
+/* The signature key already opened in this ceremony with @ski, or NULL. */
+TkeSigner *tke_ceremony_find_signer (TkeCeremony *c, const guint8 ski[CU_SKI_LEN]);
+/* Opens a signature key file (asking its password) and keeps it open for the
+ * rest of the ceremony; the key stays owned by @c. */
+const CardKeyfileKey *tke_ceremony_open_signature_keyfile (TkeCeremony *c, const CardKeyfile *kf,
+                                                           GError **error);
 /* Is @ski an administrator in @state? */
 gboolean tke_unit_state_has_admin (const CuUnitState *state, const guint8 ski[CU_SKI_LEN]);

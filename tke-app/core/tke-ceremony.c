@@ -291,3 +291,9 @@ tke_ceremony_get_pinned_root (TkeCeremony *c, const TkeUnit *unit, GError **erro
     }
   return g_steal_pointer (&root);
 }
+
+void
+tke_ceremony_get_stats (TkeCeremony *c, TkeStats *stats)
+{
+  *stats = c->stats;
+}

@@ -234,6 +234,16 @@ gboolean tke_unit_states_differ (GPtrArray *states);
  * sigkey-sel (default), or with EP11 cards in reader 1. */
 void tke_ceremony_set_sign_with_cards (TkeCeremony *c, gboolean cards);
 
+/* What the ceremony did so far, for the bench and the status line. */
+typedef struct
+{
+  guint signatures;  /* signatures added to commands */
+  guint pin_entries; /* PINs entered on a PIN pad */
+  guint apdus;       /* command APDUs sent to cards */
+  guint commands;    /* signed commands sent to units */
+} TkeStats;
+void tke_ceremony_get_stats (TkeCeremony *c, TkeStats *stats);
+
 /* Result of one step on one unit. */
 typedef struct
 {

@@ -57,6 +57,38 @@ tke_ceremony_unlock_keyfile (TkeCeremony *c, const CardKeyfile *kf, GError **err
   return key;
 }
 
+TkeSigner *
+tke_ceremony_find_signer (TkeCeremony *c, const guint8 ski[CU_SKI_LEN])
+{
+  for (guint i = 0; i < c->signers->len; i++)
+    {
+      TkeSigner *s = g_ptr_array_index (c->signers, i);
+      if (memcmp (s->ski, ski, CU_SKI_LEN) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+const CardKeyfileKey *
+tke_ceremony_open_signature_keyfile (TkeCeremony *c, const CardKeyfile *kf, GError **error)
+{
+  TkeSigner *signer = tke_ceremony_find_signer (c, card_keyfile_get_id (kf));
+  CardKeyfileKey *key;
+
+  if (signer && signer->file_key)
+    return signer->file_key;
+  key = tke_ceremony_unlock_keyfile (c, kf, error);
+  if (!key)
+    return NULL;
+  signer = g_new0 (TkeSigner, 1);
+  signer->label = g_strdup_printf ("%s (file %s)", card_keyfile_get_name (kf),
+                                   card_keyfile_get_file_name (kf));
+  memcpy (signer->ski, card_keyfile_key_get_id (key), CU_SKI_LEN);
+  signer->file_key = key;
+  g_ptr_array_add (c->signers, signer);
+  return key;
+}
+
 gboolean
 tke_unit_state_has_admin (const CuUnitState *state, const guint8 ski[CU_SKI_LEN])
 {
@@ -215,9 +247,8 @@ tke_ceremony_sigkey_select (TkeCeremony *c, GError **error)
   for (guint i = 0; i < chosen->len; i++)
     {
       CardKeyfile *kf = g_ptr_array_index (files, g_array_index (chosen, guint, i));
-      g_autoptr (CardKeyfileKey) key = tke_ceremony_unlock_keyfile (c, kf, error);
 
-      if (!key)
+      if (!tke_ceremony_open_signature_keyfile (c, kf, error))
         return FALSE;
       g_ptr_array_add (names, (gpointer)card_keyfile_get_file_name (kf));
     }

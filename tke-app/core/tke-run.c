@@ -84,7 +84,10 @@ tke_ceremony_run (TkeCeremony *c, const char *what, CuCommandCode code, guint ne
           /* Refused in imprint mode (-1): sent unsigned, so that the unit says why. */
           if (cmd
               && tke_ceremony_sign (c, unit, state, cmd, needed > 0 ? (guint)needed : 0, &r->error))
-            cu_client_execute (client, cmd, NULL, &r->error);
+            {
+              c->stats.commands++;
+              cu_client_execute (client, cmd, NULL, &r->error);
+            }
         }
 
       if (!r->error)

@@ -5,20 +5,8 @@
 
 #include <string.h>
 
-static TkeSigner *
-find_signer (TkeCeremony *c, const guint8 ski[CU_SKI_LEN])
-{
-  for (guint i = 0; i < c->signers->len; i++)
-    {
-      TkeSigner *s = g_ptr_array_index (c->signers, i);
-      if (memcmp (s->ski, ski, CU_SKI_LEN) == 0)
-        return s;
-    }
-  return NULL;
-}
-
 static gboolean
-signer_sign (TkeSigner *s, CuCommand *cmd, GError **error)
+signer_sign (TkeCeremony *c, TkeSigner *s, CuCommand *cmd, GError **error)
 {
   guint8 digest[CU_DIGEST_LEN];
   guint8 signature[CU_SIGNATURE_LEN];
@@ -34,6 +22,8 @@ signer_sign (TkeSigner *s, CuCommand *cmd, GError **error)
       ok = FALSE;
     }
   ok = ok && cu_command_add_signature (cmd, s->ski, signature, error);
+  if (ok)
+    c->stats.signatures++;
   secure_clear (digest, sizeof digest);
   return ok;
 }
@@ -75,20 +65,10 @@ sign_with_files (TkeCeremony *c, const TkeUnit *unit, const CuUnitState *state, 
         }
       if (!tke_unit_state_has_admin (state, card_keyfile_get_id (kf)))
         continue;
-      signer = find_signer (c, card_keyfile_get_id (kf));
-      if (!signer)
-        {
-          CardKeyfileKey *key = tke_ceremony_unlock_keyfile (c, kf, error);
-          if (!key)
-            return FALSE;
-          signer = g_new0 (TkeSigner, 1);
-          signer->label = g_strdup_printf ("%s (file %s)", card_keyfile_get_name (kf),
-                                           card_keyfile_get_file_name (kf));
-          memcpy (signer->ski, card_keyfile_key_get_id (key), CU_SKI_LEN);
-          signer->file_key = key;
-          g_ptr_array_add (c->signers, signer);
-        }
-      if (!signer_sign (signer, cmd, error))
+      if (!tke_ceremony_open_signature_keyfile (c, kf, error))
+        return FALSE;
+      signer = tke_ceremony_find_signer (c, card_keyfile_get_id (kf));
+      if (!signer_sign (c, signer, cmd, error))
         return FALSE;
       done++;
     }

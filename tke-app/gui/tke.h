@@ -73,7 +73,13 @@ const char *tke_current_register_state_label (CuCurrentRegisterState state);
 G_DECLARE_FINAL_TYPE (TkeWindow, tke_window, TKE, WINDOW, GtkApplicationWindow)
 
 TkeWindow *tke_window_new (TkeApplication *app);
-void tke_window_set_busy (TkeWindow *self, gboolean busy);
+/* The window is busy from the start to the end of a step: tabs and menu are off.
+ * The cancellable is cancelled when the window goes (owned by the window). */
+GCancellable *tke_window_begin_step (TkeWindow *self, const char *title);
+void tke_window_end_step (TkeWindow *self);
+gboolean tke_window_is_busy (TkeWindow *self);
+/* The text of the Smart card tab (Display smart card). */
+void tke_window_set_card_text (TkeWindow *self, const char *text);
 /* Fills the four tables from @snapshot. */
 void tke_window_show_snapshot (TkeWindow *self, const TkeSnapshot *snapshot);
 /* A line in the activity log at the bottom of the window. */
@@ -85,6 +91,8 @@ void tke_window_refresh_readers (TkeWindow *self);
 
 /* Adds the actions of the buttons and menus (tke-actions.c). */
 void tke_window_add_step_actions (TkeWindow *self);
+/* Selects exactly the units @nums (CRYPTO UNIT NUMs; the array is taken). */
+void tke_window_set_selection (TkeWindow *self, GArray *nums);
 
 /* ---- jobs -------------------------------------------------------------------------- */
 
@@ -99,6 +107,8 @@ void tke_job_run (TkeWindow *window, const char *title, TkeStepFunc step, gpoint
                   GDestroyNotify data_free);
 /* From @step: a text shown in a dialog when the step has ended (Compare). */
 void tke_job_set_result (TkeJob *job, const char *text);
+/* From @step: TRUE when admins, key parts and signatures come from smart cards. */
+gboolean tke_job_uses_cards (TkeJob *job);
 /* From @step: the job's window may not be used; the application's card context may. */
 CardContext *tke_job_get_context (TkeJob *job, GError **error);
 

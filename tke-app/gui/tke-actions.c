@@ -1,0 +1,210 @@
+/* tke-actions.c: what each button and menu item of tke does: one ceremony core step,
+ * run by tke_job_run() on the card queue.  Nothing here reimplements a step. */
+#include "tke.h"
+
+#include <glib/gi18n.h>
+
+/* ---- steps (card queue thread) ------------------------------------------------------- */
+
+#define STEP(name, call)                                                                      \
+  static gboolean name (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)           \
+  {                                                                                           \
+    return call;                                                                              \
+  }
+
+STEP (step_add_units, tke_ceremony_select_units (c, TRUE, error))
+STEP (step_remove_units, tke_ceremony_select_units (c, FALSE, error))
+STEP (step_add_admin, tke_ceremony_admin_add (c, tke_job_uses_cards (job), error))
+STEP (step_remove_admin, tke_ceremony_admin_remove (c, error))
+STEP (step_thresholds, tke_ceremony_set_thresholds (c, error))
+STEP (step_load, tke_ceremony_mk_load (c, tke_job_uses_cards (job), error))
+STEP (step_commit, tke_ceremony_mk_commit (c, error))
+STEP (step_set_immediate, tke_ceremony_mk_set_immediate (c, error))
+STEP (step_clear_new, tke_ceremony_mk_clear_new (c, error))
+STEP (step_clear_current, tke_ceremony_mk_clear_current (c, error))
+STEP (step_rotate, tke_ceremony_mk_rotate (c, error))
+STEP (step_zeroize, tke_ceremony_zeroize (c, error))
+STEP (step_sigkey_file, tke_ceremony_sigkey_add (c, error))
+STEP (step_key_part_file, tke_ceremony_mk_add (c, FALSE, error))
+STEP (step_select_sigkeys, tke_ceremony_sigkey_select (c, error))
+
+static gboolean
+step_set_selection (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
+{
+  GArray *nums = data;
+
+  return tke_ceremony_set_selection (c, (const guint *)nums->data, nums->len, error);
+}
+
+static gboolean
+step_compare (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
+{
+  g_autoptr (GPtrArray) states = tke_ceremony_get_selected_states (c, error);
+
+  if (states == NULL)
+    return FALSE;
+  tke_job_set_result (job, tke_unit_states_differ (states)
+                               ? _ ("The selected crypto units are configured differently: "
+                                    "compare their administrators, thresholds and master key "
+                                    "registers in the other tabs.")
+                               : _ ("The selected crypto units are configured the same."));
+  return TRUE;
+}
+
+/* The smart card steps of the Smart card tab are not in the ceremony core yet. */
+static gboolean
+step_card_unavailable (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
+{
+  g_set_error (error, TKE_ERROR, TKE_ERROR_UNSUPPORTED,
+               _ ("%s is not available in this build yet: the ceremony core has no smart card "
+                  "step for it."),
+               (const char *)data);
+  return FALSE;
+}
+
+static char *
+describe_ep11_info (const CardEp11Info *info)
+{
+  GString *text = g_string_new (NULL);
+  g_autofree char *card_id = otk_hex_encode (info->card_id, CARD_ID_SIZE);
+  g_autofree char *zone_id = otk_hex_encode (info->zone_id, CARD_ID_SIZE);
+
+  g_string_append_printf (text, _ ("EP11 smart card %s\n"), card_id);
+  g_string_append_printf (text, _ ("Description: %s\n"), info->description);
+  g_string_append_printf (text, _ ("Zone: %s\n"), zone_id);
+  if (info->admin_name != NULL)
+    {
+      g_autofree char *ski = otk_hex_encode (info->admin_ski, CARD_ID_SIZE);
+
+      g_string_append_printf (text, _ ("Signature key of %s, subject key identifier %s\n"),
+                              info->admin_name, ski);
+    }
+  else
+    g_string_append (text, _ ("No signature key\n"));
+  g_string_append_printf (text,
+                          ngettext ("%u master key part\n", "%u master key parts\n",
+                                    info->key_parts->len),
+                          info->key_parts->len);
+  for (guint i = 0; i < info->key_parts->len; i++)
+    {
+      const CardKeyPartInfo *part = g_ptr_array_index (info->key_parts, i);
+      g_autofree char *vp = otk_hex_encode (part->vp, CARD_ID_SIZE);
+
+      g_string_append_printf (text, _ ("  %u. %s  (verification pattern %s)\n"), part->index,
+                              part->description, vp);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Display smart card: what the EP11 card in reader 2 holds (public contents only). */
+static gboolean
+step_display_card (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
+{
+  CardContext *ctx = tke_job_get_context (job, error);
+  CardReader *reader = ctx != NULL ? card_context_get_reader (ctx, CARD_READER_2, error) : NULL;
+  g_autoptr (CardSession) session = NULL;
+  g_autoptr (CardEp11Info) info = NULL;
+  g_autofree char *text = NULL;
+
+  if (reader == NULL)
+    return FALSE;
+  if (!card_reader_is_card_present (reader, NULL)
+      && !tke_prompter_card (tke_ceremony_get_prompter (c), CARD_READER_2, TRUE,
+                             _ ("an EP11 smart card"), error))
+    return FALSE;
+  session = card_session_open (reader, CARD_APPLET_EP11, error);
+  if (session == NULL || !card_ep11_get_info (session, &info, error))
+    return FALSE;
+  text = describe_ep11_info (info);
+  tke_job_set_result (job, text);
+  return TRUE;
+}
+
+/* ---- actions (main thread) ------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *action;
+  const char *title; /* the button's label: the title of every prompt of the step */
+  TkeStepFunc step;
+} StepAction;
+
+static const StepAction step_actions[] = {
+  { "generate-signature-key", N_ ("Generate signature key"), step_card_unavailable },
+  { "generate-key-part", N_ ("Generate key part"), step_card_unavailable },
+  { "copy-smart-card", N_ ("Copy smart card"), step_card_unavailable },
+  { "copy-signature-key-file", N_ ("Copy signature key file"), step_card_unavailable },
+  { "copy-key-part-file", N_ ("Copy key part file"), step_card_unavailable },
+  { "display-smart-card", N_ ("Display smart card"), step_display_card },
+  { "add-crypto-units", N_ ("Add crypto units"), step_add_units },
+  { "remove-crypto-units", N_ ("Remove crypto units"), step_remove_units },
+  { "compare", N_ ("Compare"), step_compare },
+  { "refresh-panel", N_ ("Refresh Panel"), NULL },
+  { "add-administrator", N_ ("Add administrator"), step_add_admin },
+  { "remove-administrator", N_ ("Remove Administrator"), step_remove_admin },
+  { "change-signature-thresholds", N_ ("Change signature thresholds"), step_thresholds },
+  { "load", N_ ("Load"), step_load },
+  { "commit", N_ ("Commit"), step_commit },
+  { "set-immediate", N_ ("Set immediate"), step_set_immediate },
+  { "clear-new", N_ ("Clear new"), step_clear_new },
+  { "clear-current", N_ ("Clear current"), step_clear_current },
+  { "rotate", N_ ("Rotate"), step_rotate },
+  { "zeroize", N_ ("Zeroize crypto unit"), step_zeroize },
+  { "create-signature-key-file", N_ ("Create signature key file"), step_sigkey_file },
+  { "create-key-part-file", N_ ("Create key part file"), step_key_part_file },
+  { "select-signature-keys", N_ ("Select signature key files"), step_select_sigkeys },
+};
+
+static void
+on_step_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TkeWindow *self = user_data;
+  const StepAction *entry = g_object_get_data (G_OBJECT (action), "tke-step");
+  const char *title = _ (entry->title);
+  gpointer data = NULL;
+
+  /* The unavailable card steps name themselves in their message. */
+  if (entry->step == step_card_unavailable)
+    data = (gpointer)title;
+  tke_job_run (self, title, entry->step, data, NULL);
+}
+
+void
+tke_window_set_selection (TkeWindow *self, GArray *nums)
+{
+  tke_job_run (self, _ ("Select crypto units"), step_set_selection, nums,
+               (GDestroyNotify)g_array_unref);
+}
+
+static void
+on_refresh_readers (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  tke_window_refresh_readers (user_data);
+}
+
+static void
+on_source_change (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  g_simple_action_set_state (action, value);
+}
+
+void
+tke_window_add_step_actions (TkeWindow *self)
+{
+  const GActionEntry entries[] = {
+    { "refresh-readers", on_refresh_readers, NULL, NULL, NULL, { 0 } },
+    /* Seed 003 works with smart cards; key files (seed 002) are the other way. */
+    { "source", NULL, "s", "'cards'", on_source_change, { 0 } },
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  for (guint i = 0; i < G_N_ELEMENTS (step_actions); i++)
+    {
+      GSimpleAction *action = g_simple_action_new (step_actions[i].action, NULL);
+
+      g_object_set_data (G_OBJECT (action), "tke-step", (gpointer)&step_actions[i]);
+      g_signal_connect (action, "activate", G_CALLBACK (on_step_action), self);
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+      g_object_unref (action);
+    }
+}

@@ -1,0 +1,161 @@
+/* tke-job.c: one ceremony step at a time.  The step runs on the card queue with a
+ * fresh workstation, ceremony and GTK prompter, as one tkectl verb does; afterwards the
+ * worker reads the tables again, and the main thread shows them and, when the step
+ * failed, a dialog with the core's message. */
+#include "tke.h"
+
+#include <glib/gi18n.h>
+
+struct _TkeJob
+{
+  TkeWindow *window;
+  TkeApplication *app;
+  char *title;
+  TkeStepFunc step;
+  gpointer data;
+  GDestroyNotify data_free;
+  gboolean use_cards;
+  GCancellable *cancellable;
+  char *result;          /* from the step: shown when it ends */
+  TkeSnapshot *snapshot; /* read after the step */
+};
+
+static void
+job_free (gpointer data)
+{
+  TkeJob *job = data;
+
+  if (job->data_free != NULL)
+    job->data_free (job->data);
+  g_clear_object (&job->window);
+  g_clear_object (&job->app);
+  g_clear_object (&job->cancellable);
+  g_free (job->title);
+  g_free (job->result);
+  tke_snapshot_free (job->snapshot);
+  g_free (job);
+}
+
+void
+tke_job_set_result (TkeJob *job, const char *text)
+{
+  g_free (job->result);
+  job->result = g_strdup (text);
+}
+
+gboolean
+tke_job_uses_cards (TkeJob *job)
+{
+  return job->use_cards;
+}
+
+CardContext *
+tke_job_get_context (TkeJob *job, GError **error)
+{
+  return tke_application_get_context (job->app, error);
+}
+
+static void
+job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TkeJob *job = task_data;
+  GError *error = NULL;
+  g_autoptr (TkeWorkstation) ws = NULL;
+  g_autoptr (TkePrompter) prompter = NULL;
+  g_autoptr (TkeCeremony) ceremony = NULL;
+  /* Without a reader the key file steps still work; the card prompts then wait for
+   * the user's Continue instead of watching the reader. */
+  CardContext *ctx = tke_application_get_context (job->app, NULL);
+  gboolean ok = FALSE;
+
+  prompter = tke_gtk_prompter_new (job->window, job->title, ctx, job->cancellable);
+  ws = tke_workstation_open (NULL, &error);
+  if (ws != NULL)
+    ceremony = tke_ceremony_new (ws, prompter, &error);
+  if (ceremony != NULL)
+    {
+      tke_ceremony_set_sign_with_cards (ceremony, job->use_cards);
+      ok = job->step == NULL || job->step (job, ceremony, job->data, &error);
+      job->snapshot = tke_snapshot_read (ceremony);
+    }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+show_dialog (TkeJob *job, GtkMessageType type, const char *primary, const char *secondary)
+{
+  GtkWidget *dialog
+      = gtk_message_dialog_new (GTK_WINDOW (job->window), GTK_DIALOG_DESTROY_WITH_PARENT, type,
+                                GTK_BUTTONS_CLOSE, "%s", primary);
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  gtk_window_set_title (GTK_WINDOW (dialog), job->title);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_widget_show (dialog);
+}
+
+static void
+on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TkeJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_autofree char *line = NULL;
+
+  tke_window_end_step (job->window);
+  if (job->snapshot != NULL)
+    tke_window_show_snapshot (job->window, job->snapshot);
+  tke_window_refresh_readers (job->window);
+  if (ok)
+    {
+      line = g_strdup_printf (_ ("%s: done."), job->title);
+      tke_window_log (job->window, line);
+      if (job->result != NULL)
+        {
+          tke_window_log (job->window, job->result);
+          show_dialog (job, GTK_MESSAGE_INFO, job->title, job->result);
+        }
+      return;
+    }
+  line = g_strdup_printf (_ ("%s: %s"), job->title, error->message);
+  tke_window_log (job->window, line);
+  /* "No" to a confirmation or Cancel in a prompt is the user's choice, not a failure. */
+  if (g_error_matches (error, TKE_ERROR, TKE_ERROR_CANCELLED))
+    return;
+  {
+    g_autofree char *primary = g_strdup_printf (_ ("%s did not complete."), job->title);
+
+    show_dialog (job, GTK_MESSAGE_ERROR, primary, error->message);
+  }
+}
+
+void
+tke_job_run (TkeWindow *window, const char *title, TkeStepFunc step, gpointer data,
+             GDestroyNotify data_free)
+{
+  TkeApplication *app = TKE_APPLICATION (gtk_window_get_application (GTK_WINDOW (window)));
+  TkeJob *job;
+  g_autoptr (GTask) task = NULL;
+
+  if (tke_window_is_busy (window))
+    {
+      if (data_free != NULL)
+        data_free (data);
+      return;
+    }
+  job = g_new0 (TkeJob, 1);
+  job->window = g_object_ref (window);
+  job->app = g_object_ref (app);
+  job->title = g_strdup (title);
+  job->step = step;
+  job->data = data;
+  job->data_free = data_free;
+  job->use_cards = tke_window_get_use_cards (window);
+  job->cancellable = g_object_ref (tke_window_begin_step (window, title));
+  task = g_task_new (window, NULL, on_job_done, NULL);
+  g_task_set_task_data (task, job, job_free);
+  otk_card_queue_run (tke_application_get_queue (app), task, job_thread);
+}
