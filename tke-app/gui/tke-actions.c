@@ -6,10 +6,10 @@
 
 /* ---- steps (card queue thread) ------------------------------------------------------- */
 
-#define STEP(name, call)                                                                      \
-  static gboolean name (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)           \
-  {                                                                                           \
-    return call;                                                                              \
+#define STEP(name, call)                                                                           \
+  static gboolean name (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)                \
+  {                                                                                                \
+    return call;                                                                                   \
   }
 
 STEP (step_add_units, tke_ceremony_select_units (c, TRUE, error))
@@ -81,10 +81,9 @@ describe_ep11_info (const CardEp11Info *info)
     }
   else
     g_string_append (text, _ ("No signature key\n"));
-  g_string_append_printf (text,
-                          ngettext ("%u master key part\n", "%u master key parts\n",
-                                    info->key_parts->len),
-                          info->key_parts->len);
+  g_string_append_printf (
+      text, ngettext ("%u master key part\n", "%u master key parts\n", info->key_parts->len),
+      info->key_parts->len);
   for (guint i = 0; i < info->key_parts->len; i++)
     {
       const CardKeyPartInfo *part = g_ptr_array_index (info->key_parts, i);

@@ -253,8 +253,7 @@ build_entry_dialog (Ask *ask)
   if (secret)
     gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
   otk_widget_set_accessible_name (entry, secret ? _ ("Password") : _ ("Answer"));
-  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (ask->dialog))),
-                     entry);
+  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (ask->dialog))), entry);
   ask->entry = GTK_ENTRY (entry);
   dialog_add_button (ask->dialog, _ ("_Cancel"), GTK_RESPONSE_CANCEL);
   dialog_add_button (ask->dialog, _ ("_OK"), GTK_RESPONSE_OK);
@@ -331,19 +330,19 @@ ask_show (gpointer data)
   ask->dialog = ui_new_dialog (ask->ui, ask->ui->title);
   switch (ask->kind)
     {
-    case ASK_TEXT:
-    case ASK_SECRET:
-      build_entry_dialog (ask);
-      break;
-    case ASK_CHOOSE:
-      build_choose_dialog (ask);
-      break;
-    case ASK_CONFIRM:
-      build_confirm_dialog (ask);
-      break;
-    case ASK_CARD:
-      build_card_dialog (ask);
-      break;
+      case ASK_TEXT:
+      case ASK_SECRET:
+        build_entry_dialog (ask);
+        break;
+      case ASK_CHOOSE:
+        build_choose_dialog (ask);
+        break;
+      case ASK_CONFIRM:
+        build_confirm_dialog (ask);
+        break;
+      case ASK_CARD:
+        build_card_dialog (ask);
+        break;
     }
   g_signal_connect (ask->dialog, "response", G_CALLBACK (on_ask_response), ask);
   gtk_widget_show_all (ask->dialog);

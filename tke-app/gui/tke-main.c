@@ -25,11 +25,11 @@ on_virtual_option (const char *option, const char *value, gpointer data, GError 
 int
 main (int argc, char **argv)
 {
-  const GOptionEntry entries[] = {
-    { "virtual", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_virtual_option,
-      N_ ("Use the virtual card deck DECK (a test device) and open its window"), N_ ("DECK") },
-    { NULL }
-  };
+  const GOptionEntry entries[]
+      = { { "virtual", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_virtual_option,
+            N_ ("Use the virtual card deck DECK (a test device) and open its window"),
+            N_ ("DECK") },
+          { NULL } };
   g_autoptr (GOptionContext) options = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (TkeApplication) app = NULL;

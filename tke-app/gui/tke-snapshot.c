@@ -79,12 +79,12 @@ tke_new_register_state_label (CuNewRegisterState state)
 {
   switch (state)
     {
-    case CU_NEW_EMPTY:
-      return _ ("Empty");
-    case CU_NEW_FULL_UNCOMMITTED:
-      return _ ("Full uncommitted");
-    case CU_NEW_FULL_COMMITTED:
-      return _ ("Full committed");
+      case CU_NEW_EMPTY:
+        return _ ("Empty");
+      case CU_NEW_FULL_UNCOMMITTED:
+        return _ ("Full uncommitted");
+      case CU_NEW_FULL_COMMITTED:
+        return _ ("Full committed");
     }
   return _ ("Unknown");
 }

@@ -89,14 +89,14 @@ fill_states (TkeWindow *self, const TkeSnapshot *snapshot)
           st->revocation_threshold, 3,
           cu_unit_state_is_imprint_mode (st) ? _ ("Imprint mode") : _ ("Not in imprint mode"), -1);
       new_vp = st->new_state == CU_NEW_EMPTY ? g_strdup ("") : hex (st->new_vp, CU_VP_LEN);
-      current_vp = st->current_state == CU_CURRENT_EMPTY ? g_strdup ("")
-                                                         : hex (st->current_vp, CU_VP_LEN);
+      current_vp
+          = st->current_state == CU_CURRENT_EMPTY ? g_strdup ("") : hex (st->current_vp, CU_VP_LEN);
       gtk_list_store_insert_with_values (self->mk_store, NULL, -1, 0, row->num, 1, _ ("New"), 2,
                                          tke_new_register_state_label (st->new_state), 3, new_vp,
                                          -1);
-      gtk_list_store_insert_with_values (
-          self->mk_store, NULL, -1, 0, row->num, 1, _ ("Current"), 2,
-          tke_current_register_state_label (st->current_state), 3, current_vp, -1);
+      gtk_list_store_insert_with_values (self->mk_store, NULL, -1, 0, row->num, 1, _ ("Current"), 2,
+                                         tke_current_register_state_label (st->current_state), 3,
+                                         current_vp, -1);
     }
 }
 
@@ -229,12 +229,12 @@ describe_card (CardReader *reader)
     return g_strdup (_ ("Not an OpenTKE card"));
   switch (card_session_get_card_type (session))
     {
-    case CARD_TYPE_EP11:
-      return g_strdup (_ ("EP11 smart card"));
-    case CARD_TYPE_CA:
-      return g_strdup (_ ("CA smart card"));
-    case CARD_TYPE_BLANK:
-      break;
+      case CARD_TYPE_EP11:
+        return g_strdup (_ ("EP11 smart card"));
+      case CARD_TYPE_CA:
+        return g_strdup (_ ("CA smart card"));
+      case CARD_TYPE_BLANK:
+        break;
     }
   return g_strdup (_ ("Blank card"));
 }

@@ -54,9 +54,9 @@ typedef struct
 
 typedef struct
 {
-  GPtrArray *units;     /* TkeUnitRow*, every unit listed */
-  GPtrArray *states;    /* TkeUnitStateRow*, the selected units */
-  GError *state_error;  /* why the states could not be read (none selected, ...) */
+  GPtrArray *units;    /* TkeUnitRow*, every unit listed */
+  GPtrArray *states;   /* TkeUnitStateRow*, the selected units */
+  GError *state_error; /* why the states could not be read (none selected, ...) */
 } TkeSnapshot;
 
 /* Reads the units and the states of the selected ones through @c (worker thread). */
