@@ -87,7 +87,9 @@ def inner(args):
     os.environ["NO_AT_BRIDGE"] = "0"
     os.environ["XDG_DATA_HOME"] = os.path.join(workdir, "data")
     os.environ["XDG_CONFIG_HOME"] = os.path.join(workdir, "config")
-    os.environ["OPENTKE_DECK"] = os.path.join(workdir, "deck")
+    # A private pcscd fixture (tests/pcscd/with-pcscd.sh) exports the deck its virtual
+    # readers use; the program must use that one.
+    os.environ.setdefault("OPENTKE_DECK", os.path.join(workdir, "deck"))
     os.environ.pop("OPENTKE_READER1", None)
     os.environ.pop("OPENTKE_READER2", None)
     if args.schema_dir:
