@@ -146,6 +146,15 @@ teardown (Fixture *f, gconstpointer data)
 
 /* ---- deck helpers ---------------------------------------------------------- */
 
+/* The call that returned @ok failed with CARD_ERROR @code. */
+static void
+assert_refused (gboolean ok, GError **error, int code)
+{
+  g_assert_false (ok);
+  g_assert_error (*error, CARD_ERROR, code);
+  g_clear_error (error);
+}
+
 /* Card names are unique over the whole run: with PC/SC all tests share one deck. */
 static guint card_serial;
 
@@ -331,9 +340,8 @@ test_reader_no_card (Fixture *f, gconstpointer data)
   g_assert_true (card_reader_is_card_present (f->reader[1], &error));
   g_assert_true (card_reader_wait (f->reader[1], TRUE, 1000, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (card_reader_wait (f->reader[1], FALSE, 100, NULL, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_TIMEOUT);
-  g_clear_error (&error);
+  assert_refused (card_reader_wait (f->reader[1], FALSE, 100, NULL, &error), &error,
+                  CARD_ERROR_TIMEOUT);
 }
 
 /* ---- CA card ----------------------------------------------------------------- */
@@ -366,9 +374,8 @@ test_ca_initialize_display (Fixture *f, gconstpointer data)
     guint8 id[32] = { 7 }, cert[331];
 
     pki_cert (1, id, other, other, cert);
-    g_assert_false (card_ca_add_trusted_root (ca, cert, &error));
-    g_assert_error (error, CARD_ERROR, CARD_ERROR_SECURITY_STATUS);
-    g_clear_error (&error);
+    assert_refused (card_ca_add_trusted_root (ca, cert, &error), &error,
+                    CARD_ERROR_SECURITY_STATUS);
     unlock_ca (f, ca);
     card_ca_add_trusted_root (ca, cert, &error);
     g_assert_no_error (error);
@@ -392,25 +399,19 @@ test_ca_pin_entries_differ (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   pin (f, 1, CA_PIN1);
   pin (f, 1, "111112");
-  g_assert_false (card_ca_personalize (ca, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_MISMATCH);
-  g_clear_error (&error);
+  assert_refused (card_ca_personalize (ca, &error), &error, CARD_ERROR_PIN_MISMATCH);
   g_assert_cmpint (card_session_get_card_state (ca), ==, CARD_STATE_INITIALIZED);
 
   /* A PIN that is not six digits: the PIN pad stops at the first entry. */
   pin (f, 1, "12345");
-  g_assert_false (card_ca_personalize (ca, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_LENGTH);
-  g_clear_error (&error);
+  assert_refused (card_ca_personalize (ca, &error), &error, CARD_ERROR_PIN_LENGTH);
 
   /* PIN 1 set, PIN 2 fails; a second call continues with PIN 2. */
   pin (f, 1, CA_PIN1);
   pin (f, 1, CA_PIN1);
   pin (f, 1, CA_PIN2);
   pin (f, 1, "000000");
-  g_assert_false (card_ca_personalize (ca, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_MISMATCH);
-  g_clear_error (&error);
+  assert_refused (card_ca_personalize (ca, &error), &error, CARD_ERROR_PIN_MISMATCH);
   g_assert_cmpint (card_session_get_card_state (ca), ==, CARD_STATE_CA_PIN1_SET);
   pin (f, 1, CA_PIN2);
   pin (f, 1, CA_PIN2);
@@ -436,13 +437,9 @@ test_ca_wrong_pin_blocks (Fixture *f, gconstpointer data)
       g_clear_error (&error);
     }
   pin (f, 1, "999999");
-  g_assert_false (card_ca_verify_pins (ca, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_BLOCKED);
-  g_clear_error (&error);
+  assert_refused (card_ca_verify_pins (ca, &error), &error, CARD_ERROR_BLOCKED);
   pin (f, 1, CA_PIN1);
-  g_assert_false (card_ca_verify_pins (ca, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_BLOCKED);
-  g_clear_error (&error);
+  assert_refused (card_ca_verify_pins (ca, &error), &error, CARD_ERROR_BLOCKED);
 }
 
 static void
@@ -459,9 +456,7 @@ test_ca_backup (Fixture *f, gconstpointer data)
 
   insert (f, name, 2);
   target = open_session (f, 2, CARD_APPLET_CA);
-  g_assert_false (card_ca_backup (ca, target, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_SECURITY_STATUS);
-  g_clear_error (&error);
+  assert_refused (card_ca_backup (ca, target, &error), &error, CARD_ERROR_SECURITY_STATUS);
   card_session_close (g_steal_pointer (&target));
   eject (f, 2);
   g_free (name);
@@ -539,9 +534,7 @@ test_ep11_enrol_display (Fixture *f, gconstpointer data)
     ca = reinsert (f, &ca, CARD_APPLET_CA);
     insert (f, blank_name, 2);
     blank = open_session (f, 2, CARD_APPLET_EP11);
-    g_assert_false (card_ca_enrol_ep11 (ca, blank, &error));
-    g_assert_error (error, CARD_ERROR, CARD_ERROR_SECURITY_STATUS);
-    g_clear_error (&error);
+    assert_refused (card_ca_enrol_ep11 (ca, blank, &error), &error, CARD_ERROR_SECURITY_STATUS);
   }
 }
 
@@ -567,14 +560,10 @@ test_ep11_wrong_pin_block_unblock (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (tries, ==, 1);
   pin (f, 2, "000000");
-  g_assert_false (card_ep11_verify_pin (ep11, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_BLOCKED);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (ep11, &error), &error, CARD_ERROR_BLOCKED);
   /* Blocked: even the right PIN is refused. */
   pin (f, 2, EP11_PIN);
-  g_assert_false (card_ep11_verify_pin (ep11, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_BLOCKED);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (ep11, &error), &error, CARD_ERROR_BLOCKED);
   otk_vdeck_pinpad_clear (f->deck, 2);
 
   /* Unblock with the CA card of the zone: new PIN entered twice. */
@@ -602,9 +591,7 @@ test_ep11_unblock_other_zone (Fixture *f, gconstpointer data)
   unlock_ca (f, other);
   pin (f, 2, EP11_PIN2);
   pin (f, 2, EP11_PIN2);
-  g_assert_false (card_ep11_unblock (ep11, other, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_WRONG_ZONE);
-  g_clear_error (&error);
+  assert_refused (card_ep11_unblock (ep11, other, &error), &error, CARD_ERROR_WRONG_ZONE);
   otk_vdeck_pinpad_clear (f->deck, 2);
   /* The old PIN still works. */
   unlock_ep11 (f, ep11, EP11_PIN);
@@ -621,9 +608,7 @@ test_ep11_change_pin (Fixture *f, gconstpointer data)
   pin (f, 2, EP11_PIN);
   pin (f, 2, EP11_PIN2);
   pin (f, 2, "111111");
-  g_assert_false (card_ep11_change_pin (ep11, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_MISMATCH);
-  g_clear_error (&error);
+  assert_refused (card_ep11_change_pin (ep11, &error), &error, CARD_ERROR_PIN_MISMATCH);
 
   pin (f, 2, EP11_PIN);
   pin (f, 2, EP11_PIN2);
@@ -637,9 +622,7 @@ test_ep11_change_pin (Fixture *f, gconstpointer data)
   g_assert_false (card_session_is_unlocked (ep11, NULL, &error));
   g_assert_no_error (error);
   pin (f, 2, EP11_PIN);
-  g_assert_false (card_ep11_verify_pin (ep11, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_WRONG_PIN);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (ep11, &error), &error, CARD_ERROR_WRONG_PIN);
   unlock_ep11 (f, ep11, EP11_PIN2);
 }
 
@@ -652,17 +635,11 @@ test_ep11_pin_pad_outcomes (Fixture *f, gconstpointer data)
   int tries = 0;
 
   g_assert_cmpint (otk_vdeck_pinpad_queue (f->deck, 2, OTK_VDECK_PINPAD_CANCEL, NULL), ==, 0);
-  g_assert_false (card_ep11_verify_pin (ep11, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_PAD_CANCELLED);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (ep11, &error), &error, CARD_ERROR_PIN_PAD_CANCELLED);
   g_assert_cmpint (otk_vdeck_pinpad_queue (f->deck, 2, OTK_VDECK_PINPAD_NO_ANSWER, NULL), ==, 0);
-  g_assert_false (card_ep11_verify_pin (ep11, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_PAD_TIMEOUT);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (ep11, &error), &error, CARD_ERROR_PIN_PAD_TIMEOUT);
   pin (f, 2, "1234567");
-  g_assert_false (card_ep11_verify_pin (ep11, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_LENGTH);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (ep11, &error), &error, CARD_ERROR_PIN_LENGTH);
   /* None of these reached the card: no try was used. */
   g_assert_false (card_session_is_unlocked (ep11, &tries, &error));
   g_assert_no_error (error);
@@ -688,18 +665,15 @@ test_ep11_signature_key (Fixture *f, gconstpointer data)
   ep11 = make_ep11 (f, ca, 1, &name);
 
   /* Without the PIN: refused. */
-  g_assert_false (card_ep11_generate_signature_key (ep11, name30, point, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_SECURITY_STATUS);
-  g_clear_error (&error);
+  assert_refused (card_ep11_generate_signature_key (ep11, name30, point, &error), &error,
+                  CARD_ERROR_SECURITY_STATUS);
   unlock_ep11 (f, ep11, EP11_PIN);
-  g_assert_false (card_ep11_generate_signature_key (ep11, name31, point, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_INVALID_DATA);
-  g_clear_error (&error);
+  assert_refused (card_ep11_generate_signature_key (ep11, name31, point, &error), &error,
+                  CARD_ERROR_INVALID_DATA);
   card_ep11_generate_signature_key (ep11, name30, point, &error);
   g_assert_no_error (error);
-  g_assert_false (card_ep11_generate_signature_key (ep11, "Second", NULL, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_HAS_SIGNATURE_KEY);
-  g_clear_error (&error);
+  assert_refused (card_ep11_generate_signature_key (ep11, "Second", NULL, &error), &error,
+                  CARD_ERROR_HAS_SIGNATURE_KEY);
 
   card_ep11_read_signature_key (ep11, &read_name, read_point, &error);
   g_assert_no_error (error);
@@ -722,9 +696,7 @@ test_ep11_signature_key (Fixture *f, gconstpointer data)
 
   /* Removed and inserted again: the PIN session has ended. */
   ep11 = reinsert (f, &ep11, CARD_APPLET_EP11);
-  g_assert_false (card_ep11_sign (ep11, digest, sig, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_SECURITY_STATUS);
-  g_clear_error (&error);
+  assert_refused (card_ep11_sign (ep11, digest, sig, &error), &error, CARD_ERROR_SECURITY_STATUS);
 
   /* The signing card must be in reader 1. */
   card_session_close (g_steal_pointer (&ep11));
@@ -734,9 +706,7 @@ test_ep11_signature_key (Fixture *f, gconstpointer data)
   insert (f, name, 2);
   ep11 = open_session (f, 2, CARD_APPLET_EP11);
   unlock_ep11 (f, ep11, EP11_PIN);
-  g_assert_false (card_ep11_sign (ep11, digest, sig, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_NOT_READER_1);
-  g_clear_error (&error);
+  assert_refused (card_ep11_sign (ep11, digest, sig, &error), &error, CARD_ERROR_NOT_READER_1);
 }
 
 static void
@@ -749,9 +719,8 @@ test_ep11_key_parts (Fixture *f, gconstpointer data)
   guint index = 0;
   GError *error = NULL;
 
-  g_assert_false (card_ep11_generate_key_part (ep11, "part", &index, vp[0], &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_SECURITY_STATUS);
-  g_clear_error (&error);
+  assert_refused (card_ep11_generate_key_part (ep11, "part", &index, vp[0], &error), &error,
+                  CARD_ERROR_SECURITY_STATUS);
   unlock_ep11 (f, ep11, EP11_PIN);
   for (guint i = 0; i < 3; i++)
     {
@@ -778,9 +747,7 @@ test_ep11_key_parts (Fixture *f, gconstpointer data)
   /* Delete index 2: it is gone, and the next part takes the free index. */
   card_ep11_delete_key_part (ep11, 2, &error);
   g_assert_no_error (error);
-  g_assert_false (card_ep11_delete_key_part (ep11, 2, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_NO_SUCH_KEY);
-  g_clear_error (&error);
+  assert_refused (card_ep11_delete_key_part (ep11, 2, &error), &error, CARD_ERROR_NO_SUCH_KEY);
   card_ep11_generate_key_part (ep11, "again", &index, vp[1], &error);
   g_assert_no_error (error);
   g_assert_cmpuint (index, ==, 2);
@@ -792,9 +759,8 @@ test_ep11_key_parts (Fixture *f, gconstpointer data)
       g_assert_no_error (error);
       g_assert_cmpuint (index, ==, i);
     }
-  g_assert_false (card_ep11_generate_key_part (ep11, "86th", &index, NULL, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_FULL);
-  g_clear_error (&error);
+  assert_refused (card_ep11_generate_key_part (ep11, "86th", &index, NULL, &error), &error,
+                  CARD_ERROR_FULL);
 }
 
 static void
@@ -821,13 +787,11 @@ test_ep11_export (Fixture *f, gconstpointer data)
   /* A unit device key signed by a root the zone does not trust: refused. */
   memcpy (bad_chain, f->chain, 662);
   pki_cert (2, unit_id, f->device_key, rogue, bad_chain + 331);
-  g_assert_false (
-      card_ep11_export_key_part (ep11, index, bad_chain, sizeof bad_chain, blob, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_UNTRUSTED_IMPORTER);
-  g_clear_error (&error);
-  g_assert_false (card_ep11_export_key_part (ep11, 9, f->chain, sizeof f->chain, blob, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_NO_SUCH_KEY);
-  g_clear_error (&error);
+  assert_refused (
+      card_ep11_export_key_part (ep11, index, bad_chain, sizeof bad_chain, blob, &error), &error,
+      CARD_ERROR_UNTRUSTED_IMPORTER);
+  assert_refused (card_ep11_export_key_part (ep11, 9, f->chain, sizeof f->chain, blob, &error),
+                  &error, CARD_ERROR_NO_SUCH_KEY);
   EVP_PKEY_free (rogue);
 }
 
@@ -885,9 +849,7 @@ test_ep11_copy (Fixture *f, gconstpointer data)
     }
 
   /* A second copy to the now non-empty target is refused. */
-  g_assert_false (card_ep11_copy (source, target, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_NOT_BLANK);
-  g_clear_error (&error);
+  assert_refused (card_ep11_copy (source, target, &error), &error, CARD_ERROR_NOT_BLANK);
 
   /* A card of another zone is refused as a target. */
   card_session_close (g_steal_pointer (&target));
@@ -901,9 +863,7 @@ test_ep11_copy (Fixture *f, gconstpointer data)
   source = open_session (f, 1, CARD_APPLET_EP11);
   unlock_ep11 (f, source, EP11_PIN);
   unlock_ep11 (f, foreign, EP11_PIN);
-  g_assert_false (card_ep11_copy (source, foreign, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_WRONG_ZONE);
-  g_clear_error (&error);
+  assert_refused (card_ep11_copy (source, foreign, &error), &error, CARD_ERROR_WRONG_ZONE);
 }
 
 static void
@@ -923,9 +883,8 @@ test_ep11_import (Fixture *f, gconstpointer data)
     part[i] = (guint8)(0xA0 + i);
   pki_vp (part, want_vp);
 
-  g_assert_false (card_ep11_import_key_part (ep11, "from file", part, &index, vp, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_SECURITY_STATUS);
-  g_clear_error (&error);
+  assert_refused (card_ep11_import_key_part (ep11, "from file", part, &index, vp, &error), &error,
+                  CARD_ERROR_SECURITY_STATUS);
   unlock_ep11 (f, ep11, EP11_PIN);
   card_ep11_import_signature_key (ep11, "Bob", scalar, got, &error);
   g_assert_no_error (error);
@@ -934,9 +893,8 @@ test_ep11_import (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (index, ==, 1);
   g_assert_cmpmem (vp, 32, want_vp, 32);
-  g_assert_false (card_ep11_import_signature_key (ep11, "Bob", scalar, got, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_HAS_SIGNATURE_KEY);
-  g_clear_error (&error);
+  assert_refused (card_ep11_import_signature_key (ep11, "Bob", scalar, got, &error), &error,
+                  CARD_ERROR_HAS_SIGNATURE_KEY);
   card_ep11_get_info (ep11, &info, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (info->admin_name, ==, "Bob");
@@ -1038,29 +996,21 @@ test_host_pin_entry (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   /* Refused unless host PIN entry was allowed. */
-  g_assert_false (card_ep11_verify_pin (plain, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_NO_PIN_PAD);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (plain, &error), &error, CARD_ERROR_NO_PIN_PAD);
 
   card_context_set_host_pin_entry (ctx, host_pin, &pins);
   pins.answers[0] = "12345";
-  g_assert_false (card_ep11_verify_pin (plain, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_LENGTH);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (plain, &error), &error, CARD_ERROR_PIN_LENGTH);
   pins = (HostPins){ { "000000" } };
   g_assert_false (card_ep11_verify_pin (plain, &error));
   g_assert_error (error, CARD_ERROR, CARD_ERROR_WRONG_PIN);
   g_assert_cmpint (card_error_get_retries (error), ==, 2);
   g_clear_error (&error);
   pins = (HostPins){ { EP11_PIN, EP11_PIN2, "111111" } };
-  g_assert_false (card_ep11_change_pin (plain, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_MISMATCH);
-  g_clear_error (&error);
+  assert_refused (card_ep11_change_pin (plain, &error), &error, CARD_ERROR_PIN_MISMATCH);
   g_assert_cmpuint (pins.asked, ==, 3);
   pins = (HostPins){ { NULL } };
-  g_assert_false (card_ep11_verify_pin (plain, &error));
-  g_assert_error (error, CARD_ERROR, CARD_ERROR_PIN_PAD_CANCELLED);
-  g_clear_error (&error);
+  assert_refused (card_ep11_verify_pin (plain, &error), &error, CARD_ERROR_PIN_PAD_CANCELLED);
   pins = (HostPins){ { EP11_PIN } };
   card_ep11_verify_pin (plain, &error);
   g_assert_no_error (error);
