@@ -351,7 +351,8 @@ rotate_batch (CuUnit *unit, const CuRegs *regs, sqlite3_int64 *next_rowid, gbool
       cu_db_set_error (unit->db, error);
       goto out;
     }
-  *done = n == 0;
+  /* A short batch was the last one: the rotation ends in the same transaction. */
+  *done = n < CU_ROTATION_BATCH;
   ok = TRUE;
 out:
   secure_clear (key, sizeof key);
