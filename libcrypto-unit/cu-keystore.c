@@ -9,6 +9,8 @@
 #define KEY_ID_LEN 16
 
 guint cu_unit_test_stop_rotation_after = 0;
+void (*cu_unit_test_between_batches) (gpointer data) = NULL;
+gpointer cu_unit_test_between_batches_data = NULL;
 
 gboolean
 cu_keystore_count (CuUnit *unit, const uint8_t *vp, const uint8_t *except_vp, guint64 *count,
@@ -424,5 +426,7 @@ cu_unit_rotation_resume (CuUnit *unit, GMutex *lock, GError **error)
       g_debug ("unit %.16s: rotation batch %u%s", unit->id_hex, batches, done ? ", done" : "");
       if (done)
         return TRUE;
+      if (cu_unit_test_between_batches != NULL)
+        cu_unit_test_between_batches (cu_unit_test_between_batches_data);
     }
 }

@@ -106,6 +106,9 @@ gboolean cu_unit_rotation_resume (CuUnit *unit, GMutex *lock, GError **error);
 /* Test hook: when non-zero, a rotation stops (as if killed) after that many
  * batches and cu_unit_rotation_resume() returns CU_ERROR_INTERNAL. */
 extern guint cu_unit_test_stop_rotation_after;
+/* Test hook: called between two batches, with the engine lock released. */
+extern void (*cu_unit_test_between_batches) (gpointer data);
+extern gpointer cu_unit_test_between_batches_data;
 
 /* cu-engine.c, for tests: opens without finishing interrupted rotations. */
 CuEngine *cu_engine_open_no_resume (const char *state_dir, GError **error);

@@ -309,6 +309,69 @@ test_clear_current_and_restore (void)
   cu_fixture_clear (&f);
 }
 
+typedef struct
+{
+  CuEngine *engine;
+  const char *unit;
+  const char *key_id;
+  guint calls;
+  guint64 last_done;
+} Observer;
+
+/* Runs between two batches of a rotation, on the same engine. */
+static void
+observe_rotation (gpointer data)
+{
+  Observer *o = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) plain = g_bytes_new_static ("x", 1);
+  g_autofree CuUnitState *st = cu_engine_get_unit_state (o->engine, TEST_INSTANCE, o->unit, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (st->rotation_running);
+  g_assert_cmpuint (st->rotation_total, ==, 7000);
+  g_assert_cmpuint (st->rotation_done, >, o->last_done);
+  g_assert_cmpuint (st->rotation_done, <, 7000);
+  o->last_done = st->rotation_done;
+  g_assert_null (
+      cu_engine_key_encrypt (o->engine, TEST_INSTANCE, o->unit, o->key_id, plain, &error));
+  g_assert_error (error, CU_ERROR, CU_ERROR_KEY_STORAGE_BUSY);
+  o->calls++;
+}
+
+static void
+test_rotation_progress (void)
+{
+  CuFixture f;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+  g_autoptr (CuCommand) cmd = NULL;
+  g_autoptr (GBytes) wire = NULL;
+  Observer o = { 0 };
+
+  cu_fixture_init (&f, 1, 0, 0);
+  cu_test_setup_admins (&f, 0, 1, 1, 1);
+  cu_test_load_mk (&f, 0, mk1, 2, 1, TRUE);
+  o.engine = f.engine;
+  o.unit = cu_fixture_unit (&f, 0);
+  g_assert_true (cu_engine_key_create_many (f.engine, TEST_INSTANCE, o.unit, 7000, &error));
+  keys = cu_client_key_list (f.client, o.unit, &error);
+  o.key_id = ((CuKeyInfo *)keys->pdata[0])->key_id;
+  cu_test_load_mk (&f, 0, mk2, 2, 1, FALSE);
+  cmd = cu_test_command (&f, 0, CU_CMD_ROTATE, NULL, 0);
+  cu_test_sign (cmd, s1);
+  wire = cu_command_encode (cmd);
+  cu_unit_test_between_batches = observe_rotation;
+  cu_unit_test_between_batches_data = &o;
+  g_assert_true (cu_engine_execute (f.engine, TEST_INSTANCE, o.unit, wire, NULL, &error));
+  cu_unit_test_between_batches = NULL;
+  g_assert_no_error (error);
+  /* 7000 keys in batches of 2000: three pauses, progress growing. */
+  g_assert_cmpuint (o.calls, ==, 3);
+  g_assert_cmpuint (o.last_done, ==, 3 * CU_ROTATION_BATCH);
+  cu_fixture_clear (&f);
+}
+
 void
 cu_test_add_keystore_tests (void)
 {
@@ -317,6 +380,7 @@ cu_test_add_keystore_tests (void)
   g_test_add_func ("/crypto-unit/keystore/5000-keys", test_capacity);
   g_test_add_func ("/crypto-unit/keystore/rotation", test_rotation);
   g_test_add_func ("/crypto-unit/keystore/rotation-interrupted", test_rotation_interrupted);
+  g_test_add_func ("/crypto-unit/keystore/rotation-progress", test_rotation_progress);
   g_test_add_func ("/crypto-unit/keystore/clear-current-and-restore",
                    test_clear_current_and_restore);
 }
