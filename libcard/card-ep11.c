@@ -333,6 +333,13 @@ import_key (CardSession *ep11, const guint8 *payload, gsize payload_len, gsize w
     goto out;
   device = certs.data;
   zone = certs.data + CARD_CERT_SIZE;
+  if (zone[CARD_CERT_TYPE_OFF] != CARD_CERT_TYPE_ZONE
+      || device[CARD_CERT_TYPE_OFF] != CARD_CERT_TYPE_EP11_DEVICE)
+    {
+      g_set_error (error, CARD_ERROR, CARD_ERROR_PROTOCOL,
+                   "The EP11 card's certificates are not a device and a zone certificate");
+      goto out;
+    }
   if (!card_crypto_cert_verify (zone, zone + CARD_CERT_POINT_OFF, error)
       || !card_crypto_cert_verify (device, zone + CARD_CERT_POINT_OFF, error))
     goto out;

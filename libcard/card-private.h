@@ -150,8 +150,14 @@ void card_key_part_info_free (CardKeyPartInfo *part);
 /* card-crypto.c: the host side of docs/card-protocol.md §6.3 and certificate checks. */
 void card_crypto_ski (const guint8 *point, guint8 *ski);
 /* The certificate's signature verifies under @issuer_point, and its issuer SKI
- * names that key. */
+ * names that key (the caller checks the certificate type). */
 gboolean card_crypto_cert_verify (const guint8 *cert, const guint8 *issuer_point, GError **error);
+
+enum
+{
+  CARD_CERT_TYPE_ZONE = 4,
+  CARD_CERT_TYPE_EP11_DEVICE = 5,
+};
 /* sealed(@plain) for @recipient_point / @subject_id under @label: 194 + @plain_len
  * bytes into @out. */
 gboolean card_crypto_seal (const char *label, const guint8 *recipient_point,
