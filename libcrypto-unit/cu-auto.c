@@ -246,12 +246,14 @@ cu_client_auto_init (CuClient *client, const CuAdmin *admins, guint n_admins,
         signed_step (client, u->unit_id, CU_CMD_SET_THRESHOLDS, thresholds, 2, sign, user_data,
                      NULL, &o->error);
     }
-  if (!finish_outcomes (setup, outcomes, error))
-    return FALSE;
+  if (!finish_outcomes (setup, NULL, error))
+    {
+      if (outcomes != NULL)
+        *outcomes = g_ptr_array_ref (setup);
+      return FALSE;
+    }
   if (!distribute_new_mk (client, units, result, CU_CMD_SET_IMMEDIATE, sign, user_data, error))
     return FALSE;
-  if (outcomes != NULL)
-    g_clear_pointer (outcomes, g_ptr_array_unref);
   return finish_outcomes (result, outcomes, error);
 }
 

@@ -434,7 +434,11 @@ void cu_unit_outcome_free (CuUnitOutcome *outcome);
 /* auto-init: on every unit of the instance, adds @admins (points, names),
  * sets the thresholds, then generates a random MK in recovery unit 1 and
  * moves it encrypted to every other unit, commits and sets it immediate.
- * Returns CuUnitOutcome per unit; FALSE if any unit failed. */
+ * Units that already have an admin or the thresholds are not asked again.
+ * @outcomes: one CuUnitOutcome per unit (for auto-recover: per unit other
+ * than the source), also when FALSE is returned because some units failed;
+ * NULL when the operation stopped before any unit could change (no
+ * recovery unit, the recovery unit refused). */
 gboolean cu_client_auto_init (CuClient *client, const CuAdmin *admins, guint n_admins,
                               guint signature_threshold, guint revocation_threshold,
                               CuSignFunc sign, gpointer user_data, GPtrArray **outcomes,
