@@ -2,6 +2,8 @@
  * and card type, and the choice of reader 1 and reader 2 (saved in GSettings). */
 #include "scup.h"
 
+#include "usb/card-usb.h"
+
 #include <glib/gi18n.h>
 
 enum
@@ -18,6 +20,7 @@ struct _ScupReadersDialog
   GtkDialog parent_instance;
 
   GtkLabel *message_label;
+  GtkLabel *usb_label;
   GtkListStore *reader_store;
   GtkComboBoxText *reader1_combo;
   GtkComboBoxText *reader2_combo;
@@ -42,6 +45,7 @@ typedef struct
 {
   char *reader1, *reader2; /* roles to set first, or NULL to only list */
   GArray *rows;            /* ReaderRow */
+  char *usb_text;          /* the USB readers that pcscd does not list */
 } ReadersWork;
 
 static void
@@ -54,7 +58,42 @@ readers_work_free (gpointer data)
   g_clear_pointer (&work->rows, g_array_unref);
   g_free (work->reader1);
   g_free (work->reader2);
+  g_free (work->usb_text);
   g_free (work);
+}
+
+/* pcscd lists a reader only when its driver knows it: say which CCID readers are on the
+ * USB bus but not in @readers, so that "No smart card readers found" is not all. */
+static char *
+describe_unseen_usb_readers (GPtrArray *readers)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) usb = card_usb_list_readers (&error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GPtrArray) unseen = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  if (usb == NULL)
+    return g_strdup_printf (_ ("USB readers could not be listed: %s"), error->message);
+  for (guint i = 0; i < readers->len; i++)
+    g_ptr_array_add (names, (gpointer)card_reader_get_name (g_ptr_array_index (readers, i)));
+  g_ptr_array_add (names, NULL);
+  unseen = card_usb_find_unseen (usb, (const char *const *)names->pdata);
+  for (guint i = 0; i < unseen->len; i++)
+    {
+      const CardUsbReader *reader = g_ptr_array_index (unseen, i);
+
+      g_string_append_printf (
+          text, "\n%s %s (USB %04x:%04x, %s)", reader->manufacturer ? reader->manufacturer : "",
+          reader->product ? reader->product : _ ("unnamed reader"), reader->vendor_id,
+          reader->product_id,
+          card_usb_reader_has_pin_pad (reader) ? _ ("PIN pad") : _ ("no PIN pad"));
+    }
+  if (text->len == 0)
+    return g_strdup (_ ("No other smart card reader is plugged in on the USB bus."));
+  return g_strdup_printf (_ ("Plugged in but not seen by pcscd (install or update its driver, "
+                             "then unplug and plug it in again):%s"),
+                          text->str);
 }
 
 static void
@@ -84,6 +123,7 @@ list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       row.role = card_reader_get_role (g_ptr_array_index (readers, i));
       g_array_append_val (work->rows, row);
     }
+  work->usb_text = describe_unseen_usb_readers (readers);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -120,6 +160,7 @@ on_list_done (GObject *source, GAsyncResult *result, gpointer user_data)
       gtk_label_set_text (self->message_label, error->message);
       return;
     }
+  gtk_label_set_text (self->usb_label, work->usb_text);
   if (work->rows->len == 0)
     {
       gtk_label_set_text (self->message_label, _ ("No smart card readers found"));
@@ -205,6 +246,7 @@ scup_readers_dialog_class_init (ScupReadersDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/opentke/scup/scup-readers-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, message_label);
+  gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, usb_label);
   gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, reader_store);
   gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, reader1_combo);
   gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, reader2_combo);

@@ -3,6 +3,10 @@ card and its backup, EP11 cards enrolled and personalized), display them, change
 block a card with three wrong PINs and unblock it with the CA card, zeroize a card, and
 the refusals a security officer relies on.  test-scup.py runs them all on libcard's
 in-process virtual backend, test-scup-pcscd.py most of them through a private pcscd."""
+import os
+import tempfile
+
+from root_certificate import make_root_certificate
 from scup_steps import (MAIN, expect_error, expect_success, open_form, results, run_action,
                         outcome)
 
@@ -71,6 +75,30 @@ def initialize_refuses_a_card_that_is_not_blank(gui):
     text = run_action(gui, CA, title, {"Zone description": "Other zone",
                                        "CA card description": "Other"}, "Initialize")
     expect_error(gui, title, text, "not blank")
+
+
+def add_root_refuses_a_file_that_is_not_a_certificate(gui):
+    title = "Add trusted crypto-unit root"
+    folder = tempfile.mkdtemp(prefix="opentke-gui-root-")
+    bogus = os.path.join(folder, "not-a-certificate.txt")
+    with open(bogus, "w") as out:
+        out.write("this is not a certificate\n")
+    form = open_form(gui, CA, title, {"Crypto-unit root certificate": bogus})
+    gui.click(form, "Add root")
+    message = gui.close_alert("Check the input")
+    assert "not a crypto-unit root certificate" in message, message
+    gui.click(form, "Cancel")
+    gui.gone("dialog", title)
+
+
+def add_trusted_root(gui):
+    title = "Add trusted crypto-unit root"
+    root = make_root_certificate(tempfile.mkdtemp(prefix="opentke-gui-root-"))
+    text = run_action(gui, CA, title, {"Crypto-unit root certificate": root}, "Add root",
+                      [CA_UNLOCK], form_shot="scup-add-root-form")
+    expect_success(gui, text, "now trusts")
+    run_action(gui, CA, "Display CA smart card")
+    assert "Trusted crypto-unit roots: 1" in results(gui), results(gui)
 
 
 def backup_ca_card(gui):
@@ -199,6 +227,9 @@ ALL_CASES = [
     ("Initialize and personalize CA smart card", initialize_and_personalize_ca_card),
     ("Display CA smart card", display_ca_card),
     ("initialize refuses a card that is not blank", initialize_refuses_a_card_that_is_not_blank),
+    ("Add trusted crypto-unit root refuses a file that is not a certificate",
+     add_root_refuses_a_file_that_is_not_a_certificate),
+    ("Add trusted crypto-unit root", add_trusted_root),
     ("Backup CA smart card", backup_ca_card),
     ("Initialize and enroll three EP11 smart cards", enroll_ep11_cards),
     ("Personalize refuses an empty description", personalize_refuses_an_empty_description),

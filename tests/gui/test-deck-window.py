@@ -14,7 +14,7 @@ def opens_marked_as_test_device(gui):
     assert gui.deck_dir in warning, warning
     gui.wait_text(deck, "Virtual reader 1 card", "No card")
     gui.wait_text(deck, "Virtual reader 2 card", "No card")
-    gui.screenshot("scup-deck-window")
+    gui.screenshot("scup-deck-window", "Virtual card deck (test device)")
 
 
 def makes_new_blank_cards(gui):
@@ -47,6 +47,7 @@ def insert_shows_in_the_reader_status(gui):
 
 
 def a_card_cannot_be_in_two_readers(gui):
+    gui.screenshot("scup-workstation")
     deck = gui.deck()
     button = gui.get(deck, "push button", "Insert card-a into reader 1")
     gui.wait_for(lambda: not button.sensitive, "Insert card-a into reader 1 to be disabled")
