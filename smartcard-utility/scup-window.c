@@ -196,6 +196,9 @@ scup_window_init (ScupWindow *self)
   gtk_widget_set_hexpand (self->menu_bar, TRUE);
   gtk_container_add (GTK_CONTAINER (self->menu_box), self->menu_bar);
   gtk_widget_show (self->menu_bar);
+  scup_window_show_results (self, _ ("Card contents"),
+                            _ ("Display CA smart card and Display EP11 smart card show the "
+                               "contents of the card here."));
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   scup_ca_actions_add (self);
   scup_ep11_actions_add (self);

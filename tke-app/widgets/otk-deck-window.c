@@ -79,8 +79,10 @@ on_op_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (OtkDeckWindow) self = finish_op (source, result, user_data, NULL, NULL);
 
-  if (self != NULL)
-    otk_deck_window_refresh (self);
+  if (self == NULL)
+    return;
+  show_message (self, NULL);
+  otk_deck_window_refresh (self);
 }
 
 static void
