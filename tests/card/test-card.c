@@ -713,8 +713,12 @@ static void
 test_ep11_key_parts (Fixture *f, gconstpointer data)
 {
   g_autoptr (CardSession) ca = make_ca (f, 1, "Zone A", NULL, 0);
-  g_autoptr (CardSession) ep11 = make_ep11 (f, ca, 2, NULL);
+  g_autofree char *name = NULL, *target_name = NULL;
+  g_autoptr (CardSession) ep11 = make_ep11 (f, ca, 2, &name);
+  g_autoptr (CardSession) target = NULL;
   g_autoptr (CardEp11Info) info = NULL;
+  g_autoptr (CardEp11Info) full = NULL;
+  g_autoptr (CardEp11Info) copy = NULL;
   guint8 vp[3][32];
   guint index = 0;
   GError *error = NULL;
@@ -761,6 +765,26 @@ test_ep11_key_parts (Fixture *f, gconstpointer data)
     }
   assert_refused (card_ep11_generate_key_part (ep11, "86th", &index, NULL, &error), &error,
                   CARD_ERROR_FULL);
+
+  /* A full card copies whole: the largest APDUs of the protocol. */
+  card_ep11_get_info (ep11, &full, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (full->key_parts->len, ==, 85);
+  card_session_close (g_steal_pointer (&ep11));
+  target = make_ep11 (f, ca, 2, &target_name);
+  card_session_close (g_steal_pointer (&ca));
+  insert (f, name, 1);
+  ep11 = open_session (f, 1, CARD_APPLET_EP11);
+  unlock_ep11 (f, ep11, EP11_PIN);
+  unlock_ep11 (f, target, EP11_PIN);
+  card_ep11_copy (ep11, target, &error);
+  g_assert_no_error (error);
+  card_ep11_get_info (target, &copy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (copy->key_parts->len, ==, 85);
+  for (guint i = 0; i < 85; i++)
+    g_assert_cmpmem (((CardKeyPartInfo *)g_ptr_array_index (copy->key_parts, i))->vp, 32,
+                     ((CardKeyPartInfo *)g_ptr_array_index (full->key_parts, i))->vp, 32);
 }
 
 static void
