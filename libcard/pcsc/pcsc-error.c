@@ -8,6 +8,7 @@ card_pcsc_set_error (GError **error, LONG rv, const char *reader)
 {
   const char *name = reader != NULL ? reader : "the reader";
 
+  g_debug ("PC/SC error 0x%08lx (%s) on %s", (unsigned long)rv, pcsc_stringify_error (rv), name);
   switch (rv)
     {
       case SCARD_E_NO_SERVICE:
