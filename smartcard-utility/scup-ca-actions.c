@@ -159,30 +159,6 @@ backup_ca (ScupJob *job, CardContext *ctx, GError **error)
   return TRUE;
 }
 
-static char *
-format_ca_info (const CardCaInfo *info)
-{
-  GString *text = g_string_new (NULL);
-  g_autofree char *card_id = otk_hex_encode (info->card_id, sizeof info->card_id);
-  g_autofree char *zone_id = otk_hex_encode (info->zone_id, sizeof info->zone_id);
-  g_autofree char *state = scup_describe_card (CARD_TYPE_CA, info->state);
-
-  g_string_append_printf (text, _ ("Card type:          %s\n"), state);
-  g_string_append_printf (text, _ ("Card description:   %s\n"), info->card_description);
-  g_string_append_printf (text, _ ("Zone description:   %s\n"), info->zone_description);
-  g_string_append_printf (text, _ ("Zone ID:            %s\n"), zone_id);
-  g_string_append_printf (text, _ ("Card ID:            %s\n"), card_id);
-  g_string_append_printf (text, _ ("PIN tries left:     %d\n"), info->tries_left);
-  g_string_append_printf (text, _ ("Trusted crypto-unit roots: %u\n"), info->n_roots);
-  for (guint i = 0; i < info->n_roots && i < CARD_MAX_ROOTS; i++)
-    {
-      g_autofree char *ski = otk_hex_encode (info->root_skis[i], CARD_ID_SIZE);
-
-      g_string_append_printf (text, "  %u. %s\n", i + 1, ski);
-    }
-  return g_string_free (text, FALSE);
-}
-
 static gboolean
 display_ca (ScupJob *job, CardContext *ctx, GError **error)
 {
@@ -199,7 +175,7 @@ display_ca (ScupJob *job, CardContext *ctx, GError **error)
     }
   if (!card_ca_get_info (ca, &info, error))
     return FALSE;
-  job->results = format_ca_info (info);
+  job->results = otk_card_format_ca_info (info);
   job->done_message = g_strdup (_ ("The contents of the CA smart card in reader 1 are shown "
                                    "below."));
   return TRUE;

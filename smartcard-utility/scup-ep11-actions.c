@@ -146,46 +146,6 @@ change_pin (ScupJob *job, CardContext *ctx, GError **error)
   return ok;
 }
 
-static char *
-format_ep11_info (const CardEp11Info *info)
-{
-  GString *text = g_string_new (NULL);
-  g_autofree char *card_id = otk_hex_encode (info->card_id, sizeof info->card_id);
-  g_autofree char *zone_id = otk_hex_encode (info->zone_id, sizeof info->zone_id);
-  g_autofree char *state = scup_describe_card (CARD_TYPE_EP11, info->state);
-
-  g_string_append_printf (text, _ ("Card type:          %s\n"), state);
-  g_string_append_printf (text, _ ("Card description:   %s\n"),
-                          info->description ? info->description : "");
-  g_string_append_printf (text, _ ("Zone ID:            %s\n"), zone_id);
-  g_string_append_printf (text, _ ("Card ID:            %s\n"), card_id);
-  if (info->tries_left == 0)
-    g_string_append (text, _ ("PIN:                blocked (unblock it with the CA smart card)\n"));
-  else
-    g_string_append_printf (text, _ ("PIN tries left:     %d\n"), info->tries_left);
-  if (info->admin_name != NULL)
-    {
-      g_autofree char *ski = otk_hex_encode (info->admin_ski, sizeof info->admin_ski);
-
-      g_string_append_printf (text, _ ("Signature key:      administrator \"%s\"\n"),
-                              info->admin_name);
-      g_string_append_printf (text, _ ("  SKI:              %s\n"), ski);
-    }
-  else
-    g_string_append (text, _ ("Signature key:      none\n"));
-  g_string_append_printf (text, _ ("Key parts:          %u\n"),
-                          info->key_parts ? info->key_parts->len : 0);
-  for (guint i = 0; info->key_parts != NULL && i < info->key_parts->len; i++)
-    {
-      const CardKeyPartInfo *part = g_ptr_array_index (info->key_parts, i);
-      g_autofree char *vp = otk_hex_encode (part->vp, sizeof part->vp);
-
-      g_string_append_printf (text, _ ("  %2u. %s\n      verification pattern %s\n"), part->index,
-                              part->description, vp);
-    }
-  return g_string_free (text, FALSE);
-}
-
 static gboolean
 display_ep11 (ScupJob *job, CardContext *ctx, GError **error)
 {
@@ -194,7 +154,7 @@ display_ep11 (ScupJob *job, CardContext *ctx, GError **error)
 
   if (ep11 == NULL || !card_ep11_get_info (ep11, &info, error))
     return FALSE;
-  job->results = format_ep11_info (info);
+  job->results = otk_card_format_ep11_info (info);
   job->done_message = g_strdup (_ ("The contents of the EP11 smart card in reader 2 are shown "
                                    "below."));
   return TRUE;

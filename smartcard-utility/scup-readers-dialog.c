@@ -119,7 +119,7 @@ list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     {
       ReaderRow row = { 0 };
 
-      scup_probe_reader (g_ptr_array_index (readers, i), &row.info);
+      otk_reader_info_probe (g_ptr_array_index (readers, i), &row.info);
       row.role = card_reader_get_role (g_ptr_array_index (readers, i));
       g_array_append_val (work->rows, row);
     }

@@ -17,98 +17,32 @@ struct _ScupWindow
   GtkWidget *menu_bar;
 
   guint refresh_id;
-  gboolean refreshing;
   gboolean busy;
 };
 
 G_DEFINE_TYPE (ScupWindow, scup_window, GTK_TYPE_APPLICATION_WINDOW)
 
-typedef struct
+static CardContext *
+get_context (gpointer app, GError **error)
 {
-  OtkReaderInfo info[2];
-} ReaderProbe;
-
-static void
-reader_probe_free (gpointer data)
-{
-  ReaderProbe *probe = data;
-
-  otk_reader_info_clear (&probe->info[0]);
-  otk_reader_info_clear (&probe->info[1]);
-  g_free (probe);
+  return scup_application_get_context (app, error);
 }
 
 static void
-probe_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+on_status_refreshed (OtkReaderStatus *status, const char *error_message, ScupWindow *self)
 {
-  ScupWindow *self = source;
-  ScupApplication *app = SCUP_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  ReaderProbe *probe = g_new0 (ReaderProbe, 1);
-  GError *error = NULL;
-  CardContext *ctx = scup_application_get_context (app, &error);
-  GPtrArray *readers;
-
-  if (ctx == NULL)
-    {
-      reader_probe_free (probe);
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The list refresh also re-assigns the roles. */
-  readers = card_context_list_readers (ctx, &error);
-  if (readers != NULL && readers->len == 0)
-    g_set_error (&error, CARD_ERROR, CARD_ERROR_NO_READERS, _ ("No smart card readers found"));
-  if (error != NULL)
-    {
-      g_clear_pointer (&readers, g_ptr_array_unref);
-      reader_probe_free (probe);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_ptr_array_unref (readers);
-  for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
-    {
-      CardReader *reader = card_context_get_reader (ctx, role, NULL);
-
-      if (reader != NULL)
-        scup_probe_reader (reader, &probe->info[role - 1]);
-    }
-  g_task_return_pointer (task, probe, reader_probe_free);
-}
-
-static void
-on_probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ScupWindow *self = SCUP_WINDOW (source);
-  g_autoptr (GError) error = NULL;
-  ReaderProbe *probe = g_task_propagate_pointer (G_TASK (result), &error);
-
-  self->refreshing = FALSE;
-  if (probe == NULL)
-    {
-      OtkReaderInfo none = { 0 };
-
-      otk_reader_status_set (self->reader_status, 1, &none);
-      otk_reader_status_set (self->reader_status, 2, &none);
-      scup_window_show_status (self, error->message);
-      return;
-    }
-  otk_reader_status_set (self->reader_status, 1, &probe->info[0]);
-  otk_reader_status_set (self->reader_status, 2, &probe->info[1]);
-  reader_probe_free (probe);
+  if (error_message != NULL)
+    scup_window_show_status (self, error_message);
 }
 
 void
 scup_window_refresh_readers (ScupWindow *self)
 {
   ScupApplication *app = SCUP_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  g_autoptr (GTask) task = NULL;
 
-  if (self->refreshing || app == NULL)
-    return;
-  self->refreshing = TRUE;
-  task = g_task_new (self, NULL, on_probe_done, NULL);
-  otk_card_queue_run (scup_application_get_queue (app), task, probe_thread);
+  if (app != NULL)
+    otk_reader_status_refresh (self->reader_status, scup_application_get_queue (app), get_context,
+                               app);
 }
 
 static gboolean
@@ -202,6 +136,7 @@ scup_window_init (ScupWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   scup_ca_actions_add (self);
   scup_ep11_actions_add (self);
+  g_signal_connect (self->reader_status, "refreshed", G_CALLBACK (on_status_refreshed), self);
 }
 
 ScupWindow *

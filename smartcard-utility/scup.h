@@ -103,10 +103,6 @@ CardSession *scup_open_card (CardContext *ctx, CardReaderRole role, CardApplet a
 /* Enters what @session still needs (CA: both PINs; EP11: the PIN), prompting on the
  * session's reader; does nothing when the card is unlocked already. */
 gboolean scup_unlock_card (ScupJob *job, CardSession *session, GError **error);
-/* Probes one reader for the status area / readers dialog (worker thread). */
-void scup_probe_reader (CardReader *reader, OtkReaderInfo *info);
-/* "CA smart card, personalized", "EP11 smart card, enrolled", ... */
-char *scup_describe_card (CardType type, CardState state);
 
 /* ---- forms -------------------------------------------------------------------------- */
 

@@ -20,9 +20,17 @@ struct _OtkReaderStatus
   GtkBox parent_instance;
 
   GtkLabel *labels[2][N_COLUMNS]; /* [reader - 1][column] */
+  gboolean refreshing;
 };
 
 G_DEFINE_TYPE (OtkReaderStatus, otk_reader_status, GTK_TYPE_BOX)
+
+enum
+{
+  SIGNAL_REFRESHED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
 
 /* Template ids are reader1_name ... reader2_card_type. */
 static const char *const column_ids[N_COLUMNS] = { "name", "pin_pad", "card", "card_type" };
@@ -32,6 +40,10 @@ otk_reader_status_class_init (OtkReaderStatusClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  /* After otk_reader_status_refresh(): NULL, or why the readers could not be read. */
+  signals[SIGNAL_REFRESHED]
+      = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/opentke/widgets/otk-reader-status.ui");
   for (int reader = 0; reader < 2; reader++)
@@ -114,4 +126,85 @@ otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *i
                       info->card_present ? _ ("Card inserted") : _ ("No smart card inserted"));
   gtk_label_set_text (labels[COLUMN_CARD_TYPE],
                       info->card_present && info->card_type != NULL ? info->card_type : "");
+}
+
+/* ---- refresh on the card queue -------------------------------------------------------- */
+
+typedef struct
+{
+  OtkContextFunc get_context;
+  gpointer user_data;
+  OtkReaderInfo info[2];
+} StatusProbe;
+
+static void
+status_probe_free (gpointer data)
+{
+  StatusProbe *probe = data;
+
+  otk_reader_info_clear (&probe->info[0]);
+  otk_reader_info_clear (&probe->info[1]);
+  g_free (probe);
+}
+
+static void
+probe_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  StatusProbe *probe = task_data;
+  GError *error = NULL;
+  CardContext *ctx = probe->get_context (probe->user_data, &error);
+  /* Listing the readers also assigns reader 1 and 2 again. */
+  GPtrArray *readers = ctx != NULL ? card_context_list_readers (ctx, &error) : NULL;
+
+  if (readers != NULL && readers->len == 0)
+    g_set_error (&error, CARD_ERROR, CARD_ERROR_NO_READERS, _ ("No smart card readers found"));
+  g_clear_pointer (&readers, g_ptr_array_unref);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
+    {
+      CardReader *reader = card_context_get_reader (ctx, role, NULL);
+
+      if (reader != NULL)
+        otk_reader_info_probe (reader, &probe->info[role - 1]);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OtkReaderStatus *self = OTK_READER_STATUS (source);
+  StatusProbe *probe = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  OtkReaderInfo none = { 0 };
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  self->refreshing = FALSE;
+  otk_reader_status_set (self, 1, ok ? &probe->info[0] : &none);
+  otk_reader_status_set (self, 2, ok ? &probe->info[1] : &none);
+  g_signal_emit (self, signals[SIGNAL_REFRESHED], 0, ok ? NULL : error->message);
+}
+
+void
+otk_reader_status_refresh (OtkReaderStatus *self, OtkCardQueue *queue, OtkContextFunc get_context,
+                           gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  StatusProbe *probe;
+
+  g_return_if_fail (OTK_IS_READER_STATUS (self));
+
+  if (self->refreshing)
+    return;
+  self->refreshing = TRUE;
+  probe = g_new0 (StatusProbe, 1);
+  probe->get_context = get_context;
+  probe->user_data = user_data;
+  task = g_task_new (self, NULL, on_probe_done, NULL);
+  g_task_set_task_data (task, probe, status_probe_free);
+  otk_card_queue_run (queue, task, probe_thread);
 }

@@ -7,7 +7,8 @@
  *   OtkPinPadDialog    "Enter the PIN on the PIN pad of reader N", with the time left and
  *                      a Cancel button;
  *   otk_card_queue_*   runs card calls one after another on one worker thread, never on
- *                      the GTK main thread.
+ *                      the GTK main thread;
+ *   otk_card_*         what both apps say about a card (type and state, contents).
  *
  * Every string is translatable (gettext domain "opentke") and every control has an
  * accessible name, so the GUI tests find it by role and name.
@@ -15,6 +16,8 @@
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "opentke-card.h"
 
 G_BEGIN_DECLS
 
@@ -67,6 +70,26 @@ G_DECLARE_FINAL_TYPE (OtkReaderStatus, otk_reader_status, OTK, READER_STATUS, Gt
 OtkReaderStatus *otk_reader_status_new (void);
 /* @reader: 1 or 2; @info NULL shows "not checked yet". */
 void otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *info);
+
+/* The app's card context; called on the card queue's thread only. */
+typedef CardContext *(*OtkContextFunc) (gpointer user_data, GError **error);
+/* Probes reader 1 and reader 2 on @queue and shows them, then emits "refreshed" with
+ * NULL or the message of what failed ("No smart card readers found", no pcscd, ...).
+ * Does nothing while a refresh is still running. */
+void otk_reader_status_refresh (OtkReaderStatus *self, OtkCardQueue *queue,
+                                OtkContextFunc get_context, gpointer user_data);
+
+/* Worker thread: what the status area shows for @reader (a session is opened to read
+ * the card's type and state). */
+void otk_reader_info_probe (CardReader *reader, OtkReaderInfo *info);
+
+/* ---- cards, in words ------------------------------------------------------------------ */
+
+/* "Blank card", "CA smart card", "EP11 smart card, not personalized", ... */
+char *otk_card_describe (CardType type, CardState state);
+/* The public contents of a card, one field a line, for Display. */
+char *otk_card_format_ca_info (const CardCaInfo *info);
+char *otk_card_format_ep11_info (const CardEp11Info *info);
 
 /* ---- PIN pad prompt ----------------------------------------------------------------- */
 
