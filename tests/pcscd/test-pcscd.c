@@ -385,6 +385,38 @@ test_pin_pad_raw_structures (Fixture *f, gconstpointer data)
   f->backend->klass->disconnect (f->backend, conn);
 }
 
+static gpointer
+type_soon (gpointer data)
+{
+  otk_vdeck *deck = NULL;
+  int st;
+
+  g_usleep (300 * 1000);
+  g_assert_cmpint (otk_vdeck_open (g_getenv ("OPENTKE_DECK"), &deck), ==, OTK_VDECK_OK);
+  st = otk_vdeck_pinpad_queue (deck, 2, OTK_VDECK_PINPAD_DIGITS, data);
+  otk_vdeck_close (deck);
+  return GINT_TO_POINTER (st);
+}
+
+/* The pad waits for the person: digits typed while the reader is already
+ * asking for them complete the entry (the deck is not locked meanwhile). */
+static void
+test_pin_pad_typed_while_waiting (Fixture *f, gconstpointer data)
+{
+  CardBackendConn *conn;
+  GThread *thread;
+  guint16 sw;
+
+  insert (f, 2, "alpha");
+  conn = connect_selected (f, 2);
+  thread = g_thread_new ("type", type_soon, "12345");
+  sw = pin_entry (f, conn, CARD_PIN_OP_VERIFY); /* 30 s pad timeout */
+  g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (thread)), ==, OTK_VDECK_OK);
+  /* Five digits: the pad's own refusal, so the digits did arrive. */
+  g_assert_cmphex (sw, ==, PART10_SW_PIN_LENGTH);
+  f->backend->klass->disconnect (f->backend, conn);
+}
+
 /* An extended APDU crosses pcscd and the driver whole. */
 static void
 test_extended_apdu (Fixture *f, gconstpointer data)
@@ -569,6 +601,7 @@ main (int argc, char **argv)
   ADD ("/pcscd/part10-features", test_part10_features);
   ADD ("/pcscd/pin-pad-outcomes", test_pin_pad_outcomes);
   ADD ("/pcscd/pin-pad-raw-structures", test_pin_pad_raw_structures);
+  ADD ("/pcscd/pin-pad-typed-while-waiting", test_pin_pad_typed_while_waiting);
   ADD ("/pcscd/extended-apdu", test_extended_apdu);
   ADD ("/pcscd/removal-and-swap", test_removal_and_swap);
   ADD ("/pcscd/transaction-count", test_transaction_count);
