@@ -54,6 +54,16 @@ CEREMONY_VERB (verb_sigkey_add, tke_ceremony_sigkey_add (c, error))
 CEREMONY_VERB (verb_sigkey_sel, tke_ceremony_sigkey_select (c, error))
 CEREMONY_VERB (verb_sigkey_rm, tke_ceremony_keyfile_remove (c, FALSE, error))
 CEREMONY_VERB (verb_mk_rm, tke_ceremony_keyfile_remove (c, TRUE, error))
+CEREMONY_VERB (verb_card_sigkey_gen, tke_ceremony_card_sigkey_gen (c, error))
+CEREMONY_VERB (verb_card_mk_gen, tke_ceremony_card_mk_gen (c, error))
+CEREMONY_VERB (verb_card_copy, tke_ceremony_card_copy (c, error))
+CEREMONY_VERB (verb_ca_init, tke_ceremony_ca_init (c, error))
+CEREMONY_VERB (verb_ca_backup, tke_ceremony_ca_backup (c, error))
+CEREMONY_VERB (verb_ep11_init, tke_ceremony_ep11_init (c, error))
+CEREMONY_VERB (verb_ep11_personalize, tke_ceremony_ep11_personalize (c, error))
+CEREMONY_VERB (verb_ep11_unblock, tke_ceremony_ep11_unblock (c, error))
+CEREMONY_VERB (verb_ep11_pin_change, tke_ceremony_ep11_pin_change (c, error))
+CEREMONY_VERB (verb_card_zeroize, tke_ceremony_card_zeroize (c, error))
 CEREMONY_VERB (verb_auto_init, tke_ceremony_auto_init (c, error))
 CEREMONY_VERB (verb_auto_mk_rotate, tke_ceremony_auto_mk_rotate (c, error))
 CEREMONY_VERB (verb_auto_recover, tke_ceremony_auto_recover (c, error))
@@ -281,6 +291,23 @@ static const Verb verbs[] = {
   { "target", verb_target,
     "show or set the service: --url U --credential-file F "
     "--fingerprint SHA256, or --local" },
+  { "card-sigkey-gen", verb_card_sigkey_gen,
+    "generate a signature key on the EP11 card in reader 2" },
+  { "card-mk-gen", verb_card_mk_gen, "generate a key part on the EP11 card in reader 2" },
+  { "card-copy", verb_card_copy, "copy the EP11 card in reader 1 to the card in reader 2" },
+  { "card-sigkey-import", tkectl_card_import, "copy a signature key file to the card in reader 2" },
+  { "card-mk-import", tkectl_card_import, "copy a key part file to the card in reader 2" },
+  { "card-show", tkectl_card_show, "show the card in reader 2 (--reader 1: reader 1)" },
+  { "ca-init", verb_ca_init, "make the blank card in reader 2 a CA card (new zone)" },
+  { "ca-backup", verb_ca_backup, "back up the CA card in reader 1 to the blank card in reader 2" },
+  { "ca-show", tkectl_ca_show, "show the CA card in reader 2" },
+  { "ep11-init", verb_ep11_init, "enrol the blank card in reader 2 with the CA card in reader 1" },
+  { "ep11-personalize", verb_ep11_personalize, "set the PIN and description of an EP11 card" },
+  { "ep11-unblock", verb_ep11_unblock, "unblock the EP11 card in reader 2 with the CA card" },
+  { "ep11-pin-change", verb_ep11_pin_change, "change the PIN of the EP11 card in reader 2" },
+  { "ep11-show", tkectl_ep11_show, "show the EP11 card in reader 2" },
+  { "card-zeroize", verb_card_zeroize, "erase the EP11 card in reader 2" },
+  { "readers", tkectl_readers, "list the smart card readers" },
   { "key-create", tkectl_key_create, "create a key in a unit's key storage: key-create UNIT" },
   { "key-encrypt", tkectl_key_encrypt, "encrypt a line of stdin: key-encrypt UNIT KEY_ID" },
   { "key-decrypt", tkectl_key_decrypt, "decrypt: key-decrypt UNIT KEY_ID HEX" },

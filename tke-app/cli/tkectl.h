@@ -41,5 +41,12 @@ gboolean tkectl_key_create (Tkectl *t, GError **error);
 gboolean tkectl_key_encrypt (Tkectl *t, GError **error);
 gboolean tkectl_key_decrypt (Tkectl *t, GError **error);
 
+/* Smart cards (tkectl-cards.c). */
+gboolean tkectl_card_show (Tkectl *t, GError **error);
+gboolean tkectl_ca_show (Tkectl *t, GError **error);
+gboolean tkectl_ep11_show (Tkectl *t, GError **error);
+gboolean tkectl_readers (Tkectl *t, GError **error);
+gboolean tkectl_card_import (Tkectl *t, GError **error);
+
 /* Prints @node as pretty JSON on stdout. */
 void tkectl_print_json (JsonNode *node);

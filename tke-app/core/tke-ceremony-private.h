@@ -25,6 +25,8 @@ struct _TkeCeremony
   gboolean sign_with_cards;
   GPtrArray *signers; /* TkeSigner*, unlocked so far */
   TkeStats stats;
+  CardContext *cards;     /* opened on first use */
+  TkeSigner *card_signer; /* the unlocked EP11 card in reader 1, or NULL */
 };
 
 /* Adds @needed signatures of distinct administrators of the unit in @state
@@ -57,6 +59,32 @@ GBytes *tke_ceremony_get_pinned_root (TkeCeremony *c, const TkeUnit *unit, GErro
 gboolean tke_ceremony_admin_from_card (TkeCeremony *c, char *name, gsize name_size,
                                        guint8 point[CU_POINT_LEN], GError **error);
 gboolean tke_ceremony_mk_load_from_cards (TkeCeremony *c, GError **error);
+
+/* One unit's command while a step collects its signatures. */
+typedef struct
+{
+  const TkeUnit *unit;
+  CuUnitState *state;
+  CuCommand *cmd;
+  guint needed;
+  guint done;
+  guint8 signed_by[CU_MAX_SIGNATURES][CU_SKI_LEN]; /* SKIs of the first @done signers */
+  GError *error;
+} TkeJob;
+
+/* Signatures from EP11 cards in reader 1 for every job that still needs
+ * some: each card inserted signs every command it can, so a PIN is entered
+ * once per card insertion. */
+gboolean tke_ceremony_sign_jobs_with_cards (TkeCeremony *c, GPtrArray *jobs, GError **error);
+
+/* A session with the card in reader @role, asking for it when the reader is
+ * empty (@what says which card). */
+CardSession *tke_ceremony_open_card (TkeCeremony *c, guint role, CardApplet applet,
+                                     const char *what, GError **error);
+/* Asks for the card in reader @role to be removed and waits until it is. */
+gboolean tke_ceremony_remove_card (TkeCeremony *c, guint role, const char *what, GError **error);
+/* The EP11 PIN on the PIN pad of the card's reader, unless already entered. */
+gboolean tke_ceremony_ep11_pin (TkeCeremony *c, CardSession *s, const char *what, GError **error);
 
 /* Shows @files (CardKeyfile*) numbered and asks for @min..@max of them. */
 GArray *tke_ceremony_choose_keyfiles (TkeCeremony *c, GPtrArray *files, const char *question,

@@ -203,9 +203,11 @@ tke_ceremony_free (TkeCeremony *c)
 {
   if (!c)
     return;
+  g_clear_pointer (&c->card_signer, tke_signer_free);
   g_clear_pointer (&c->signers, g_ptr_array_unref);
   g_clear_pointer (&c->units, g_ptr_array_unref);
   g_clear_pointer (&c->clients, g_ptr_array_unref);
+  g_clear_pointer (&c->cards, card_context_free);
   g_free (c);
 }
 

@@ -305,4 +305,24 @@ gboolean tke_ceremony_auto_mk_rotate (TkeCeremony *c, GError **error);
  * whose current register is empty or different. */
 gboolean tke_ceremony_auto_recover (TkeCeremony *c, GError **error);
 
+/* ---- smart cards (seed 003; reader 2: the card set up, reader 1: the CA card or
+ * the source card) -------------------------------------------------------------- */
+
+/* The card readers (virtual deck with OPENTKE_CARD_BACKEND=virtual, else PC/SC). */
+CardContext *tke_ceremony_cards (TkeCeremony *c, GError **error);
+/* A session with the card in reader @role (asked for when the reader is empty). */
+CardSession *tke_ceremony_read_card (TkeCeremony *c, guint role, CardApplet applet, GError **error);
+gboolean tke_ceremony_card_sigkey_gen (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_card_mk_gen (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_card_copy (TkeCeremony *c, GError **error);
+/* A signature key file or key part file copied to the EP11 card in reader 2. */
+gboolean tke_ceremony_card_import_file (TkeCeremony *c, const char *path, GError **error);
+gboolean tke_ceremony_ca_init (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_ca_backup (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_ep11_init (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_ep11_personalize (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_ep11_unblock (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_ep11_pin_change (TkeCeremony *c, GError **error);
+gboolean tke_ceremony_card_zeroize (TkeCeremony *c, GError **error);
+
 G_END_DECLS

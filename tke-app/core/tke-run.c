@@ -1,5 +1,6 @@
 /* tke-run.c: one signed command on every selected unit, with a result for
- * each unit. */
+ * each unit.  Three phases: every unit's command is built, then signed (so
+ * that each signature card is inserted once for all units), then sent. */
 #include "tke-ceremony-private.h"
 
 /* The unit's refusals, in the words of the person at the workstation. */
@@ -33,12 +34,27 @@ explain_refusal (GError **error)
     g_prefix_error (error, "%s: ", hint);
 }
 
-/* Errors of the workstation side (password, card, cancel) stop the whole run;
- * a unit's own refusal only that unit. */
-static gboolean
-is_unit_refusal (const GError *error)
+static void
+job_free (TkeJob *job)
 {
-  return error->domain == CU_ERROR;
+  g_free (job->state);
+  g_clear_pointer (&job->cmd, cu_command_free);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+/* Phase 2 with key files: each unit's command in turn (the keys stay open). */
+static gboolean
+sign_jobs_with_files (TkeCeremony *c, GPtrArray *jobs, GError **error)
+{
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      TkeJob *job = g_ptr_array_index (jobs, i);
+      if (!job->error && job->needed > 0
+          && !tke_ceremony_sign (c, job->unit, job->state, job->cmd, job->needed, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -46,9 +62,10 @@ tke_ceremony_run (TkeCeremony *c, const char *what, CuCommandCode code, guint ne
                   TkeBuildFunc build, gpointer data, GPtrArray **results, GError **error)
 {
   g_autoptr (GPtrArray) selected = tke_ceremony_get_selected_units (c);
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify)job_free);
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)tke_unit_result_free);
+  g_autoptr (GError) stop = NULL;
   guint n_ok = 0, n_failed = 0;
-  GError *stop = NULL;
 
   if (selected->len == 0)
     {
@@ -57,37 +74,54 @@ tke_ceremony_run (TkeCeremony *c, const char *what, CuCommandCode code, guint ne
       return FALSE;
     }
 
-  for (guint i = 0; i < selected->len; i++)
+  /* 1. Build: a problem on the workstation's side (a threshold the unit
+   * cannot take) stops before anything is signed or sent. */
+  for (guint i = 0; i < selected->len && !stop; i++)
     {
-      TkeUnit *unit = g_ptr_array_index (selected, i);
-      CuClient *client = tke_ceremony_get_client (c, unit);
-      TkeUnitResult *r = g_new0 (TkeUnitResult, 1);
-      g_autofree CuUnitState *state = NULL;
-      g_autoptr (CuCommand) cmd = NULL;
+      TkeJob *job = g_new0 (TkeJob, 1);
       int needed;
+
+      job->unit = g_ptr_array_index (selected, i);
+      g_ptr_array_add (jobs, job);
+      job->state = cu_client_get_unit_state (tke_ceremony_get_client (c, job->unit),
+                                             job->unit->unit_id, &job->error);
+      if (!job->state)
+        continue;
+      /* Refused in imprint mode (-1): sent unsigned, so that the unit says why. */
+      needed = cu_command_signatures_needed (code, job->state, new_threshold);
+      job->needed = needed > 0 ? (guint)needed : 0;
+      job->cmd = build (c, job->unit, job->state, data, &job->error);
+      if (!job->cmd && job->error && job->error->domain != CU_ERROR)
+        stop = g_error_copy (job->error);
+    }
+
+  /* 2. Sign. */
+  if (!stop)
+    {
+      GError *sign_error = NULL;
+      if (!(c->sign_with_cards ? tke_ceremony_sign_jobs_with_cards (c, jobs, &sign_error)
+                               : sign_jobs_with_files (c, jobs, &sign_error)))
+        stop = sign_error;
+    }
+
+  /* 3. Send, and report each unit. */
+  for (guint i = 0; i < jobs->len || i < selected->len; i++)
+    {
+      TkeJob *job = i < jobs->len ? g_ptr_array_index (jobs, i) : NULL;
+      const TkeUnit *unit = g_ptr_array_index (selected, i);
+      TkeUnitResult *r = g_new0 (TkeUnitResult, 1);
 
       r->num = unit->num;
       g_strlcpy (r->unit_id, unit->unit_id, sizeof r->unit_id);
       g_ptr_array_add (out, r);
-      if (stop)
+      if (job && job->error)
+        r->error = g_error_copy (job->error);
+      else if (stop)
+        r->error = g_error_new (TKE_ERROR, TKE_ERROR_CANCELLED, "not sent: %s", stop->message);
+      else
         {
-          r->error = g_error_new_literal (TKE_ERROR, TKE_ERROR_CANCELLED, "not attempted");
-          n_failed++;
-          continue;
-        }
-
-      state = cu_client_get_unit_state (client, unit->unit_id, &r->error);
-      if (state)
-        {
-          needed = cu_command_signatures_needed (code, state, new_threshold);
-          cmd = build (c, unit, state, data, &r->error);
-          /* Refused in imprint mode (-1): sent unsigned, so that the unit says why. */
-          if (cmd
-              && tke_ceremony_sign (c, unit, state, cmd, needed > 0 ? (guint)needed : 0, &r->error))
-            {
-              c->stats.commands++;
-              cu_client_execute (client, cmd, NULL, &r->error);
-            }
+          c->stats.commands++;
+          cu_client_execute (tke_ceremony_get_client (c, unit), job->cmd, NULL, &r->error);
         }
 
       if (!r->error)
@@ -102,23 +136,17 @@ tke_ceremony_run (TkeCeremony *c, const char *what, CuCommandCode code, guint ne
       tke_prompter_warning (c->prompter, "Crypto unit %u (%s %u): %s: FAILED: %s", unit->num,
                             tke_unit_kind_to_string (unit->kind), unit->index, what,
                             r->error->message);
-      if (!is_unit_refusal (r->error))
-        stop = r->error;
     }
 
-  if (n_failed > 0)
-    {
-      if (n_ok > 0)
-        g_set_error (error, TKE_ERROR, TKE_ERROR_PARTIAL,
-                     "%s: done on %u crypto unit%s, failed on %u; the crypto units are now "
-                     "configured differently (see cryptounit-compare)",
-                     what, n_ok, n_ok == 1 ? "" : "s", n_failed);
-      else
-        {
-          TkeUnitResult *first = g_ptr_array_index (out, 0);
-          g_propagate_error (error, g_error_copy (first->error));
-        }
-    }
+  if (stop)
+    g_propagate_error (error, g_steal_pointer (&stop));
+  else if (n_failed > 0 && n_ok > 0)
+    g_set_error (error, TKE_ERROR, TKE_ERROR_PARTIAL,
+                 "%s: done on %u crypto unit%s, failed on %u; the crypto units are now "
+                 "configured differently (see cryptounit-compare)",
+                 what, n_ok, n_ok == 1 ? "" : "s", n_failed);
+  else if (n_failed > 0)
+    g_propagate_error (error, g_error_copy (((TkeUnitResult *)g_ptr_array_index (out, 0))->error));
   if (results)
     *results = g_steal_pointer (&out);
   return n_failed == 0;

@@ -55,7 +55,8 @@ typedef struct
   GtkWidget *dialog;
   GtkEntry *entry;
   GtkLabel *hint;
-  GArray *order; /* indexes in the order they were ticked */
+  GArray *order;    /* indexes in the order they were ticked */
+  GPtrArray *checks; /* the check buttons of ASK_CHOOSE, by index */
 } Ask;
 
 typedef struct
@@ -96,6 +97,7 @@ ask_clear (gpointer data)
     }
   g_clear_pointer (&ask->chosen, g_array_unref);
   g_clear_pointer (&ask->order, g_array_unref);
+  g_clear_pointer (&ask->checks, g_ptr_array_unref);
   g_free (ask->question);
   g_strfreev (ask->items);
   prompter_ui_release (ask->ui);
@@ -261,27 +263,75 @@ build_entry_dialog (Ask *ask)
   gtk_widget_grab_focus (entry);
 }
 
+/* The numbers typed (separated by spaces, as in seed 003) tick the same boxes. */
+static void
+on_numbers_changed (GtkEntry *entry, gpointer data)
+{
+  Ask *ask = data;
+  g_auto (GStrv) words = g_strsplit_set (gtk_entry_get_text (entry), " ,", -1);
+
+  g_array_set_size (ask->order, 0);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      guint64 num = 0;
+      guint index;
+      gboolean seen = FALSE;
+
+      if (words[i][0] == '\0'
+          || !g_ascii_string_to_unsigned (words[i], 10, 1, ask->n_items, &num, NULL))
+        continue;
+      index = (guint)num - 1;
+      for (guint j = 0; j < ask->order->len; j++)
+        seen = seen || g_array_index (ask->order, guint, j) == index;
+      if (!seen)
+        g_array_append_val (ask->order, index);
+    }
+  for (guint i = 0; i < ask->checks->len; i++)
+    {
+      GtkToggleButton *check = g_ptr_array_index (ask->checks, i);
+      gboolean ticked = FALSE;
+
+      for (guint j = 0; j < ask->order->len; j++)
+        ticked = ticked || g_array_index (ask->order, guint, j) == i;
+      g_signal_handlers_block_by_func (check, on_choice_toggled, ask);
+      gtk_toggle_button_set_active (check, ticked);
+      g_signal_handlers_unblock_by_func (check, on_choice_toggled, ask);
+    }
+}
+
 static void
 build_choose_dialog (Ask *ask)
 {
   GtkWidget *area = gtk_dialog_get_content_area (GTK_DIALOG (ask->dialog));
   GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *numbers = gtk_entry_new ();
 
   dialog_add_label (ask->dialog, ask->question, _ ("Question"));
   ask->order = g_array_new (FALSE, FALSE, sizeof (guint));
+  ask->checks = g_ptr_array_new ();
   for (guint i = 0; i < ask->n_items; i++)
     {
-      GtkWidget *check = gtk_check_button_new_with_label (ask->items[i]);
+      g_autofree char *text = g_strdup_printf ("%u.  %s", i + 1, ask->items[i]);
+      GtkWidget *check = gtk_check_button_new_with_label (text);
 
-      otk_widget_set_accessible_name (check, ask->items[i]);
+      otk_widget_set_accessible_name (check, text);
       g_object_set_data (G_OBJECT (check), "tke-index", GUINT_TO_POINTER (i));
       g_signal_connect (check, "toggled", G_CALLBACK (on_choice_toggled), ask);
       gtk_container_add (GTK_CONTAINER (list), check);
+      g_ptr_array_add (ask->checks, check);
     }
   gtk_container_add (GTK_CONTAINER (area), list);
+  dialog_add_label (ask->dialog, _ ("Or type the numbers, separated by spaces:"),
+                    _ ("Numbers hint"));
+  otk_widget_set_accessible_name (numbers, _ ("Numbers"));
+  gtk_entry_set_activates_default (GTK_ENTRY (numbers), TRUE);
+  g_signal_connect (numbers, "changed", G_CALLBACK (on_numbers_changed), ask);
+  gtk_container_add (GTK_CONTAINER (area), numbers);
   ask->hint = dialog_add_label (ask->dialog, "", _ ("Hint"));
   dialog_add_button (ask->dialog, _ ("_Cancel"), GTK_RESPONSE_CANCEL);
   dialog_add_button (ask->dialog, _ ("_OK"), GTK_RESPONSE_OK);
+  gtk_dialog_set_default_response (GTK_DIALOG (ask->dialog), GTK_RESPONSE_OK);
+  gtk_widget_grab_focus (numbers);
 }
 
 /* Yes/No with No the default: Enter alone never confirms what cannot be undone. */

@@ -24,6 +24,30 @@ G_BEGIN_DECLS
 /* Registers the widgets' GResource; call once before creating any widget. */
 void otk_widgets_init (void);
 
+/* ---- the workstation: real readers or the virtual card deck --------------------------- */
+
+/* What both apps take on their command line:
+ *   --virtual[=DECK]  the virtual card deck (a test device) and its window
+ *   --pcsc            with --virtual: through pcscd and the virtual PIN-pad driver */
+typedef struct
+{
+  gboolean use_virtual;
+  char *deck_dir; /* with use_virtual: the deck, or "" for the default deck */
+  gboolean use_pcsc;
+} OtkWorkstationOptions;
+
+/* Sets up gettext (@localedir) and core dumps off, then parses the options above plus
+ * GTK's, removing them from @argv.  FALSE with @error on a bad command line. */
+gboolean otk_workstation_parse_options (int *argc, char ***argv, const char *summary,
+                                        const char *localedir, OtkWorkstationOptions *options,
+                                        GError **error);
+void otk_workstation_options_clear (OtkWorkstationOptions *options);
+/* Card queue thread: the card context the options ask for. */
+CardContext *otk_workstation_open_context (const OtkWorkstationOptions *options, GError **error);
+/* With --virtual: opens the deck window beside @main_window. */
+void otk_workstation_present_deck (GtkApplication *app, GtkWindow *main_window,
+                                   const OtkWorkstationOptions *options);
+
 /* ---- card queue --------------------------------------------------------------------- */
 
 /* A worker thread that runs GTasks one after another (a CardContext is used by one

@@ -1,0 +1,103 @@
+/* otk-workstation.c: what tke and scup do alike at start: the command line (real
+ * readers or the virtual card deck), the card context, the deck window beside the main
+ * window. */
+#include "otk-widgets.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+#include <sys/prctl.h>
+
+static gboolean
+on_virtual_option (const char *option, const char *value, gpointer data, GError **error)
+{
+  OtkWorkstationOptions *options = data;
+
+  options->use_virtual = TRUE;
+  g_free (options->deck_dir);
+  options->deck_dir = g_strdup (value != NULL ? value : "");
+  return TRUE;
+}
+
+gboolean
+otk_workstation_parse_options (int *argc, char ***argv, const char *summary,
+                               const char *localedir, OtkWorkstationOptions *options,
+                               GError **error)
+{
+  const GOptionEntry entries[] = {
+    { "virtual", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_virtual_option,
+      N_ ("Use the virtual card deck DECK (a test device) and open its window"), N_ ("DECK") },
+    { "pcsc", 0, 0, G_OPTION_ARG_NONE, &options->use_pcsc,
+      N_ ("With --virtual: reach the deck through pcscd and the virtual PIN-pad driver"), NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = NULL;
+  GOptionGroup *group;
+
+  /* No core dump may hold what passed through this process. */
+  prctl (PR_SET_DUMPABLE, 0);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  memset (options, 0, sizeof *options);
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, summary);
+  group = g_option_group_new (NULL, NULL, NULL, options, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (context, group);
+  g_option_context_add_group (context, gtk_get_option_group (FALSE));
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  if (options->use_pcsc && !options->use_virtual)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _ ("--pcsc goes with --virtual"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+otk_workstation_options_clear (OtkWorkstationOptions *options)
+{
+  g_clear_pointer (&options->deck_dir, g_free);
+}
+
+static const char *
+deck_or_default (const OtkWorkstationOptions *options)
+{
+  return options->deck_dir != NULL && options->deck_dir[0] != '\0' ? options->deck_dir : NULL;
+}
+
+CardContext *
+otk_workstation_open_context (const OtkWorkstationOptions *options, GError **error)
+{
+  if (!options->use_virtual || options->use_pcsc)
+    return card_context_new_pcsc (error);
+#ifdef OTK_HAVE_DECK_WINDOW
+  return card_context_new_virtual (deck_or_default (options), error);
+#else
+  g_set_error (error, CARD_ERROR, CARD_ERROR_NO_SERVICE,
+               _ ("This build has no virtual card deck."));
+  return NULL;
+#endif
+}
+
+void
+otk_workstation_present_deck (GtkApplication *app, GtkWindow *main_window,
+                              const OtkWorkstationOptions *options)
+{
+#ifdef OTK_HAVE_DECK_WINDOW
+  OtkDeckWindow *deck;
+  int width = 0;
+
+  if (!options->use_virtual)
+    return;
+  deck = otk_deck_window_new (app, deck_or_default (options));
+  /* Beside the main window, so that both can be used at once. */
+  gtk_window_get_size (main_window, &width, NULL);
+  gtk_window_move (GTK_WINDOW (deck), width + 16, 0);
+  gtk_window_present (GTK_WINDOW (deck));
+#endif
+}
