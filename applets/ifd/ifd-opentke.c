@@ -40,7 +40,6 @@
 typedef struct
 {
   DWORD lun;
-  int in_use;
   int reader; /* 1 or 2 */
   otk_vdeck *deck;
   pthread_mutex_t lock;
