@@ -78,6 +78,22 @@ reader_has_pin_pad (PcscBackend *self, const char *reader)
   return known == PIN_PAD_YES;
 }
 
+LONG
+card_pcsc_reader_names (SCARDCONTEXT context, char **names)
+{
+  DWORD len = 0;
+  LONG rv = SCardListReaders (context, NULL, NULL, &len);
+
+  *names = NULL;
+  if (rv != SCARD_S_SUCCESS)
+    return rv;
+  *names = g_malloc (len);
+  rv = SCardListReaders (context, NULL, *names, &len);
+  if (rv != SCARD_S_SUCCESS)
+    g_clear_pointer (names, g_free);
+  return rv;
+}
+
 static GPtrArray *
 pcsc_list_readers (CardBackend *backend, GError **error)
 {
@@ -85,15 +101,10 @@ pcsc_list_readers (CardBackend *backend, GError **error)
   GPtrArray *readers = g_ptr_array_new_with_free_func ((GDestroyNotify)card_backend_reader_free);
   g_autofree char *names = NULL;
   g_autofree SCARD_READERSTATE *states = NULL;
-  DWORD len = 0, count = 0;
+  DWORD count = 0;
   LONG rv;
 
-  rv = SCardListReaders (context, NULL, NULL, &len);
-  if (rv == SCARD_S_SUCCESS)
-    {
-      names = g_malloc (len);
-      rv = SCardListReaders (context, NULL, names, &len);
-    }
+  rv = card_pcsc_reader_names (context, &names);
   if (rv == SCARD_E_NO_READERS_AVAILABLE)
     return readers;
   if (rv != SCARD_S_SUCCESS)

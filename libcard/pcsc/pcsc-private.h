@@ -26,6 +26,10 @@ struct _CardBackendConn
  * errors.  @reader (may be NULL) names the reader in the message. */
 void card_pcsc_set_error (GError **error, LONG rv, const char *reader);
 
+/* card-backend-pcsc.c: the readers' names as SCardListReaders gives them (a
+ * multi-string ending with an empty string), NULL unless SCARD_S_SUCCESS. */
+LONG card_pcsc_reader_names (SCARDCONTEXT context, char **names);
+
 /* pcsc-wait.c */
 gboolean card_pcsc_wait_card (CardBackend *backend, const char *reader, gboolean present,
                               guint timeout_ms, GCancellable *cancellable, GError **error);

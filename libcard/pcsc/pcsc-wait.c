@@ -33,12 +33,8 @@ static gboolean
 reader_is_listed (SCARDCONTEXT context, const char *reader)
 {
   g_autofree char *names = NULL;
-  DWORD len = 0;
 
-  if (SCardListReaders (context, NULL, NULL, &len) != SCARD_S_SUCCESS)
-    return FALSE;
-  names = g_malloc (len);
-  if (SCardListReaders (context, NULL, names, &len) != SCARD_S_SUCCESS)
+  if (card_pcsc_reader_names (context, &names) != SCARD_S_SUCCESS)
     return FALSE;
   for (const char *p = names; *p != '\0'; p += strlen (p) + 1)
     if (strcmp (p, reader) == 0)
