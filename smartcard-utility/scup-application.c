@@ -11,8 +11,7 @@ struct _ScupApplication
 {
   GtkApplication parent_instance;
 
-  char *deck_dir; /* NULL: real readers */
-  gboolean use_pcsc;
+  OtkWorkstationOptions options;
   OtkCardQueue *queue;
   CardContext *ctx;    /* card queue thread only */
   GSettings *settings; /* NULL when the schema is not installed */
@@ -80,19 +79,7 @@ scup_application_activate (GApplication *application)
     }
   window = GTK_WINDOW (scup_window_new (self));
   gtk_window_present (window);
-#ifdef OTK_HAVE_DECK_WINDOW
-  if (self->deck_dir != NULL)
-    {
-      OtkDeckWindow *deck = otk_deck_window_new (GTK_APPLICATION (application),
-                                                 self->deck_dir[0] ? self->deck_dir : NULL);
-      int width = 0;
-
-      /* Beside the main window, so that both can be used at once. */
-      gtk_window_get_size (window, &width, NULL);
-      gtk_window_move (GTK_WINDOW (deck), width + 16, 0);
-      gtk_window_present (GTK_WINDOW (deck));
-    }
-#endif
+  otk_workstation_present_deck (GTK_APPLICATION (application), window, &self->options);
 }
 
 static void
@@ -112,7 +99,7 @@ scup_application_finalize (GObject *object)
   ScupApplication *self = SCUP_APPLICATION (object);
 
   g_clear_object (&self->settings);
-  g_free (self->deck_dir);
+  otk_workstation_options_clear (&self->options);
   G_OBJECT_CLASS (scup_application_parent_class)->finalize (object);
 }
 
@@ -133,13 +120,13 @@ scup_application_init (ScupApplication *self)
 }
 
 ScupApplication *
-scup_application_new (const char *deck_dir, gboolean use_pcsc)
+scup_application_new (const OtkWorkstationOptions *options)
 {
   ScupApplication *self = g_object_new (SCUP_TYPE_APPLICATION, "application-id", "org.opentke.Scup",
                                         "flags", G_APPLICATION_NON_UNIQUE, NULL);
 
-  self->deck_dir = g_strdup (deck_dir);
-  self->use_pcsc = use_pcsc;
+  self->options = *options;
+  self->options.deck_dir = g_strdup (options->deck_dir);
   return self;
 }
 
@@ -154,17 +141,7 @@ scup_application_get_context (ScupApplication *self, GError **error)
 {
   if (self->ctx != NULL)
     return self->ctx;
-  if (self->deck_dir != NULL && !self->use_pcsc)
-    {
-#ifdef OTK_HAVE_DECK_WINDOW
-      self->ctx = card_context_new_virtual (self->deck_dir[0] ? self->deck_dir : NULL, error);
-#else
-      g_set_error (error, CARD_ERROR, CARD_ERROR_NO_SERVICE,
-                   _ ("This build of scup has no virtual card deck."));
-#endif
-    }
-  else
-    self->ctx = card_context_new_pcsc (error);
+  self->ctx = otk_workstation_open_context (&self->options, error);
   if (self->ctx != NULL)
     card_context_set_pin_timeout (self->ctx, SCUP_PIN_TIMEOUT_S);
   return self->ctx;

@@ -23,10 +23,8 @@ G_BEGIN_DECLS
 #define SCUP_TYPE_APPLICATION (scup_application_get_type ())
 G_DECLARE_FINAL_TYPE (ScupApplication, scup_application, SCUP, APPLICATION, GtkApplication)
 
-/* @deck_dir: NULL for real readers through pcscd; "" for the default deck; else a deck
- * folder.  @use_pcsc: with a deck, reach it through pcscd (the virtual PIN-pad driver)
- * instead of libcard's in-process virtual backend. */
-ScupApplication *scup_application_new (const char *deck_dir, gboolean use_pcsc);
+/* @options: real readers or the virtual card deck (copied). */
+ScupApplication *scup_application_new (const OtkWorkstationOptions *options);
 OtkCardQueue *scup_application_get_queue (ScupApplication *app);
 /* Only on the card queue's thread: the card context, made at first use. */
 CardContext *scup_application_get_context (ScupApplication *app, GError **error);

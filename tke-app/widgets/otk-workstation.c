@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
+#include <string.h>
 #include <sys/prctl.h>
 
 static gboolean
@@ -19,9 +20,8 @@ on_virtual_option (const char *option, const char *value, gpointer data, GError 
 }
 
 gboolean
-otk_workstation_parse_options (int *argc, char ***argv, const char *summary,
-                               const char *localedir, OtkWorkstationOptions *options,
-                               GError **error)
+otk_workstation_parse_options (int *argc, char ***argv, const char *summary, const char *localedir,
+                               OtkWorkstationOptions *options, GError **error)
 {
   const GOptionEntry entries[] = {
     { "virtual", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_virtual_option,
