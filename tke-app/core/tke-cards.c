@@ -70,6 +70,7 @@ tke_ceremony_remove_card (TkeCeremony *c, guint role, const char *what, GError *
 {
   CardContext *ctx = tke_ceremony_cards (c, error);
   CardReader *reader = ctx ? card_context_get_reader (ctx, role, error) : NULL;
+  g_autofree char *label = g_strdup (what); /* @what may be the signer's own label */
   g_autoptr (GError) local = NULL;
 
   if (!reader)
@@ -78,7 +79,7 @@ tke_ceremony_remove_card (TkeCeremony *c, guint role, const char *what, GError *
     g_clear_pointer (&c->card_signer, tke_signer_free);
   if (!card_reader_is_card_present (reader, &local) && !local)
     return TRUE;
-  return tke_prompter_card (c->prompter, role, FALSE, what, error)
+  return tke_prompter_card (c->prompter, role, FALSE, label, error)
          && card_reader_wait (reader, FALSE, CARD_WAIT_MS, NULL, error);
 }
 
