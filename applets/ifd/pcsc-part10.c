@@ -168,10 +168,10 @@ part10_build_iso9564 (const Part10Iso9564Entry *in, const uint8_t *apdu, size_t 
   e.apdu_len = apdu_len;
   if (in->entries == 1)
     {
-      /* bmFormatString's 4-bit position says where the digits are. */
-      if (in->offset_new > 14)
+      /* No insertion offset in PIN_VERIFY: readers put the block at the
+       * start of the command data. */
+      if (in->offset_new != 0)
         return PART10_ERR_PARAMETER;
-      e.format_string = (uint8_t)(ISO9564_FORMAT_STRING + 8 * in->offset_new);
       return part10_build_verify (&e, out, out_cap, out_len);
     }
   if ((in->entries != 2 && in->entries != 3) || in->offset_new > 0xFF || in->offset_old > 0xFF)
@@ -192,29 +192,22 @@ part10_parse_iso9564 (int modify, const uint8_t *in, size_t in_len, Part10Iso956
   Part10PinEntry e;
   Part10Status st
       = modify ? part10_parse_modify (in, in_len, &e) : part10_parse_verify (in, in_len, &e);
-  uint8_t position = (e.format_string >> 3) & 0x0F;
-
   memset (out, 0, sizeof *out);
   if (st != PART10_OK)
     return st;
-  if ((e.format_string & 0x87) != (ISO9564_FORMAT_STRING & 0x87)
-      || e.pin_block_string != ISO9564_BLOCK_STRING || e.pin_length_format != ISO9564_LENGTH_FORMAT
-      || e.min_pin_len == 0 || e.min_pin_len > e.max_pin_len || e.max_pin_len > ISO9564_MAX_DIGITS)
+  if (e.format_string != ISO9564_FORMAT_STRING || e.pin_block_string != ISO9564_BLOCK_STRING
+      || e.pin_length_format != ISO9564_LENGTH_FORMAT || e.min_pin_len == 0
+      || e.min_pin_len > e.max_pin_len || e.max_pin_len > ISO9564_MAX_DIGITS)
     return PART10_ERR_PARAMETER;
   out->min_digits = e.min_pin_len;
   out->max_digits = e.max_pin_len;
   out->timeout_s = e.timer_out;
   if (!modify)
-    {
-      if (position == 0)
-        return PART10_ERR_PARAMETER; /* no room for the 0x2L byte before the digits */
-      out->entries = 1;
-      out->offset_new = (uint16_t)(position - 1);
-    }
+    out->entries = 1; /* the block at the start of the command data */
   else
     {
       /* Only "the new PIN twice", with or without the old PIN first. */
-      if (position != 1 || !(e.confirm_pin & PART10_CONFIRM_NEW_PIN)
+      if (!(e.confirm_pin & PART10_CONFIRM_NEW_PIN)
           || (e.confirm_pin & ~(PART10_CONFIRM_NEW_PIN | PART10_ENTER_OLD_PIN)))
         return PART10_ERR_PARAMETER;
       out->entries = (e.confirm_pin & PART10_ENTER_OLD_PIN) ? 3 : 2;

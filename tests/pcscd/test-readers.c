@@ -68,7 +68,7 @@ test_round_trips (void)
 {
   uint8_t change[5 + 16], unblock[5 + 140];
   const Part10Iso9564Entry verify
-      = { .entries = 1, .offset_new = 3, .min_digits = 6, .max_digits = 6, .timeout_s = 30 };
+      = { .entries = 1, .offset_new = 0, .min_digits = 6, .max_digits = 6, .timeout_s = 30 };
   const Part10Iso9564Entry personalize
       = { .entries = 2, .offset_new = 0, .min_digits = 6, .max_digits = 6, .timeout_s = 90 };
   const Part10Iso9564Entry change_pin = { .entries = 3,
@@ -95,9 +95,9 @@ test_build_refuses (void)
 {
   uint8_t out[256];
   size_t len;
-  Part10Iso9564Entry e = { .entries = 1, .offset_new = 15, .min_digits = 6, .max_digits = 6 };
+  Part10Iso9564Entry e = { .entries = 1, .offset_new = 1, .min_digits = 6, .max_digits = 6 };
 
-  /* A verify block further than bmFormatString can say. */
+  /* PIN_VERIFY has no insertion offset: the block must be at offset 0. */
   g_assert_cmpint (
       part10_build_iso9564 (&e, verify_apdu, sizeof verify_apdu, out, sizeof out, &len), ==,
       PART10_ERR_PARAMETER);
@@ -158,9 +158,13 @@ test_parse_refuses (void)
   bad[2] = 0x82;
   g_assert_cmpint (part10_parse_iso9564 (0, bad, len, &out, &apdu, &apdu_len), ==,
                    PART10_ERR_PARAMETER);
-  /* Digits at position 0 leave no room for the 0x2L byte. */
+  /* Digits at position 0 leave no room for the 0x2L byte; position 2 is
+   * not where part-10 readers look for a format-2 block. */
   memcpy (bad, good, len);
   bad[2] = 0x81;
+  g_assert_cmpint (part10_parse_iso9564 (0, bad, len, &out, &apdu, &apdu_len), ==,
+                   PART10_ERR_PARAMETER);
+  bad[2] = 0x91;
   g_assert_cmpint (part10_parse_iso9564 (0, bad, len, &out, &apdu, &apdu_len), ==,
                    PART10_ERR_PARAMETER);
   /* min > max, and 0 digits. */

@@ -8,8 +8,8 @@ HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 BLOCK = bytes([0x20]) + b"\xff" * 7  # placeholder ISO 9564 format-2 block
 
 
-def verify(apdu, offset=0, timeout=60):
-    head = struct.pack("<BBBBBHBBHB3sI", timeout, 0, 0x89 + 8 * offset, 0x47, 0x04,
+def verify(apdu, timeout=60):
+    head = struct.pack("<BBBBBHBBHB3sI", timeout, 0, 0x89, 0x47, 0x04,
                        0x0606, 0x02, 0, 0, 0, b"\0\0\0", len(apdu))
     return bytes([0]) + head + apdu
 
