@@ -175,15 +175,26 @@ test_wait_cancel (Fixture *f, gconstpointer data)
   g_assert_error (error, CARD_ERROR, CARD_ERROR_CANCELLED);
 }
 
-static gpointer
-insert_soon (gpointer data)
+/* What a person does at the workstation a moment later, from another
+ * thread with a deck handle of its own: insert a card or type on the pad. */
+typedef struct
 {
+  int reader;
+  const char *card;   /* inserted when set */
+  const char *digits; /* typed on the PIN pad when set */
+} LaterAction;
+
+static gpointer
+act_later (gpointer data)
+{
+  const LaterAction *a = data;
   otk_vdeck *deck = NULL;
   int st;
 
-  g_usleep (200 * 1000);
+  g_usleep (250 * 1000);
   g_assert_cmpint (otk_vdeck_open (g_getenv ("OPENTKE_DECK"), &deck), ==, OTK_VDECK_OK);
-  st = otk_vdeck_insert (deck, 1, "beta");
+  st = a->card ? otk_vdeck_insert (deck, a->reader, a->card)
+               : otk_vdeck_pinpad_queue (deck, a->reader, OTK_VDECK_PINPAD_DIGITS, a->digits);
   otk_vdeck_close (deck);
   return GINT_TO_POINTER (st);
 }
@@ -192,7 +203,8 @@ static void
 test_wait_insertion (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  GThread *thread = g_thread_new ("insert", insert_soon, NULL);
+  const LaterAction insert_beta = { .reader = 1, .card = "beta" };
+  GThread *thread = g_thread_new ("insert", act_later, (gpointer)&insert_beta);
 
   g_assert_true (f->backend->klass->wait_card (f->backend, f->name[1], TRUE, 10000, NULL, &error));
   g_assert_no_error (error);
@@ -385,31 +397,19 @@ test_pin_pad_raw_structures (Fixture *f, gconstpointer data)
   f->backend->klass->disconnect (f->backend, conn);
 }
 
-static gpointer
-type_soon (gpointer data)
-{
-  otk_vdeck *deck = NULL;
-  int st;
-
-  g_usleep (300 * 1000);
-  g_assert_cmpint (otk_vdeck_open (g_getenv ("OPENTKE_DECK"), &deck), ==, OTK_VDECK_OK);
-  st = otk_vdeck_pinpad_queue (deck, 2, OTK_VDECK_PINPAD_DIGITS, data);
-  otk_vdeck_close (deck);
-  return GINT_TO_POINTER (st);
-}
-
 /* The pad waits for the person: digits typed while the reader is already
  * asking for them complete the entry (the deck is not locked meanwhile). */
 static void
 test_pin_pad_typed_while_waiting (Fixture *f, gconstpointer data)
 {
+  const LaterAction type_five = { .reader = 2, .digits = "12345" };
   CardBackendConn *conn;
   GThread *thread;
   guint16 sw;
 
   insert (f, 2, "alpha");
   conn = connect_selected (f, 2);
-  thread = g_thread_new ("type", type_soon, "12345");
+  thread = g_thread_new ("type", act_later, (gpointer)&type_five);
   sw = pin_entry (f, conn, CARD_PIN_OP_VERIFY); /* 30 s pad timeout */
   g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (thread)), ==, OTK_VDECK_OK);
   /* Five digits: the pad's own refusal, so the digits did arrive. */
