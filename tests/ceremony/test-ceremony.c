@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tke-core.h"
+#include "test-ceremony.h"
 
 /* Key files made cheap to open: the cost of the KDF is not what is tested. */
 #define TEST_KDF_LOG2N "10"
@@ -32,20 +32,22 @@ typedef struct
 
 static char *tkectl_path;
 
-static void
-fixture_setup (Fixture *f, gconstpointer data)
+char *
+test_make_home (void)
 {
   /* On tmpfs when there is one: the units sync every command to disk, and
    * what is tested here is the ceremony, not the disk. */
   g_autofree char *tmpl = g_build_filename (
       g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir (),
       "tke-ceremony-XXXXXX", NULL);
-  f->home = g_mkdtemp (g_steal_pointer (&tmpl));
-  g_assert_nonnull (f->home);
+  char *home = g_mkdtemp (g_steal_pointer (&tmpl));
+
+  g_assert_nonnull (home);
+  return home;
 }
 
-static void
-remove_tree (const char *path)
+void
+test_remove_tree (const char *path)
 {
   GDir *dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -54,7 +56,7 @@ remove_tree (const char *path)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
+        test_remove_tree (child);
       else
         g_unlink (child);
     }
@@ -64,9 +66,15 @@ remove_tree (const char *path)
 }
 
 static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->home = test_make_home ();
+}
+
+static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->home);
+  test_remove_tree (f->home);
   g_free (f->home);
   g_free (f->out);
   g_free (f->err);
@@ -680,5 +688,6 @@ main (int argc, char **argv)
   ADD ("/ceremony/flows/selection-warning", test_selection_warning);
   ADD ("/ceremony/flows/compare-differ", test_compare_differ);
   ADD ("/ceremony/flows/auto-init-and-rotate", test_auto_init_and_rotate);
+  test_ceremony_add_card_tests ();
   return g_test_run ();
 }

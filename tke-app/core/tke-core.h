@@ -130,6 +130,13 @@ TkePrompter *tke_prompter_new_scripted (const char *const *answers);
 const char *tke_prompter_scripted_get_transcript (TkePrompter *p);
 /* How many answers were not used. */
 guint tke_prompter_scripted_get_unused (TkePrompter *p);
+/* What a test does when asked for a card (@answer: the next answer, e.g. the
+ * name of the card to insert) and when a PIN is to be typed on a PIN pad. */
+typedef void (*TkeScriptedCardFunc) (guint reader, gboolean insert, const char *answer,
+                                     gpointer data);
+typedef void (*TkeScriptedPinFunc) (guint reader, const char *what, gpointer data);
+void tke_prompter_scripted_set_hooks (TkePrompter *p, TkeScriptedCardFunc card,
+                                      TkeScriptedPinFunc pin, gpointer data);
 
 G_END_DECLS
 

@@ -160,12 +160,13 @@ ui_new_dialog (PrompterUi *ui, const char *title)
   return dialog;
 }
 
+/* @label has a mnemonic; @name is the same words without it. */
 static GtkWidget *
-dialog_add_button (GtkWidget *dialog, const char *label, int response)
+dialog_add_button (GtkWidget *dialog, const char *label, const char *name, int response)
 {
   GtkWidget *button = gtk_dialog_add_button (GTK_DIALOG (dialog), label, response);
 
-  otk_widget_set_accessible_name (button, gtk_button_get_label (GTK_BUTTON (button)));
+  otk_widget_set_accessible_name (button, name);
   return button;
 }
 
@@ -257,8 +258,8 @@ build_entry_dialog (Ask *ask)
   otk_widget_set_accessible_name (entry, secret ? _ ("Password") : _ ("Answer"));
   gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (ask->dialog))), entry);
   ask->entry = GTK_ENTRY (entry);
-  dialog_add_button (ask->dialog, _ ("_Cancel"), GTK_RESPONSE_CANCEL);
-  dialog_add_button (ask->dialog, _ ("_OK"), GTK_RESPONSE_OK);
+  dialog_add_button (ask->dialog, _ ("_Cancel"), _ ("Cancel"), GTK_RESPONSE_CANCEL);
+  dialog_add_button (ask->dialog, _ ("_OK"), _ ("OK"), GTK_RESPONSE_OK);
   gtk_dialog_set_default_response (GTK_DIALOG (ask->dialog), GTK_RESPONSE_OK);
   gtk_widget_grab_focus (entry);
 }
@@ -328,8 +329,8 @@ build_choose_dialog (Ask *ask)
   g_signal_connect (numbers, "changed", G_CALLBACK (on_numbers_changed), ask);
   gtk_container_add (GTK_CONTAINER (area), numbers);
   ask->hint = dialog_add_label (ask->dialog, "", _ ("Hint"));
-  dialog_add_button (ask->dialog, _ ("_Cancel"), GTK_RESPONSE_CANCEL);
-  dialog_add_button (ask->dialog, _ ("_OK"), GTK_RESPONSE_OK);
+  dialog_add_button (ask->dialog, _ ("_Cancel"), _ ("Cancel"), GTK_RESPONSE_CANCEL);
+  dialog_add_button (ask->dialog, _ ("_OK"), _ ("OK"), GTK_RESPONSE_OK);
   gtk_dialog_set_default_response (GTK_DIALOG (ask->dialog), GTK_RESPONSE_OK);
   gtk_widget_grab_focus (numbers);
 }
@@ -341,8 +342,8 @@ build_confirm_dialog (Ask *ask)
   GtkWidget *no;
 
   dialog_add_label (ask->dialog, ask->question, _ ("Question"));
-  no = dialog_add_button (ask->dialog, _ ("_No"), GTK_RESPONSE_NO);
-  dialog_add_button (ask->dialog, _ ("_Yes"), GTK_RESPONSE_YES);
+  no = dialog_add_button (ask->dialog, _ ("_No"), _ ("No"), GTK_RESPONSE_NO);
+  dialog_add_button (ask->dialog, _ ("_Yes"), _ ("Yes"), GTK_RESPONSE_YES);
   gtk_dialog_set_default_response (GTK_DIALOG (ask->dialog), GTK_RESPONSE_NO);
   gtk_widget_grab_focus (no);
 }
@@ -360,8 +361,8 @@ build_card_dialog (Ask *ask)
   dialog_add_label (ask->dialog,
                     _ ("This window goes on by itself when the reader sees the change."),
                     _ ("Hint"));
-  dialog_add_button (ask->dialog, _ ("_Cancel"), GTK_RESPONSE_CANCEL);
-  dialog_add_button (ask->dialog, _ ("C_ontinue"), GTK_RESPONSE_OK);
+  dialog_add_button (ask->dialog, _ ("_Cancel"), _ ("Cancel"), GTK_RESPONSE_CANCEL);
+  dialog_add_button (ask->dialog, _ ("C_ontinue"), _ ("Continue"), GTK_RESPONSE_OK);
 }
 
 static gboolean

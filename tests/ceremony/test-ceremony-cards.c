@@ -1,0 +1,279 @@
+/* test-ceremony-cards.c: the smart card ceremony of seed 003 through the
+ * ceremony core, on a virtual card deck read in process.  The scripted
+ * prompter's hooks play the person at the readers: a card request is
+ * answered with the name of the card to insert (tke-vcard moves it), a PIN-pad
+ * notice types that card's PIN on the virtual PIN pad. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "test-ceremony.h"
+
+#define CA_PIN1  "135790"
+#define CA_PIN2  "246802"
+#define EP11_PIN "123456"
+
+typedef struct
+{
+  char *home;
+  char *deck;
+  char *vcard;
+  TkeWorkstation *ws;
+  char *in_reader[3];      /* card names, [1] and [2] */
+  const char *pull_at_pin; /* this card is pulled out instead of typing its PIN */
+} Deck;
+
+static void
+vcard (Deck *d, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+  const char *argv[] = { d->vcard, "--deck", d->deck, a1, a2, a3, a4, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+}
+
+static void
+take_out (Deck *d, guint reader)
+{
+  char r[2] = { (char)('0' + reader), 0 };
+  vcard (d, "remove", "--reader", r, NULL);
+  g_clear_pointer (&d->in_reader[reader], g_free);
+}
+
+static void
+on_card (guint reader, gboolean insert, const char *answer, gpointer data)
+{
+  Deck *d = data;
+  char r[2] = { (char)('0' + reader), 0 };
+
+  take_out (d, reader);
+  if (!insert)
+    return;
+  for (guint other = 1; other <= 2; other++)
+    if (d->in_reader[other] && strcmp (d->in_reader[other], answer) == 0)
+      take_out (d, other);
+  vcard (d, "insert", answer, "--reader", r);
+  d->in_reader[reader] = g_strdup (answer);
+}
+
+/* Types what the notice asks for: the entries of the card's PIN(s). */
+static void
+on_pin (guint reader, const char *what, gpointer data)
+{
+  Deck *d = data;
+  char r[2] = { (char)('0' + reader), 0 };
+  const char *card = d->in_reader[reader];
+  gboolean ca = card && g_str_has_prefix (card, "ca");
+
+  if (card && d->pull_at_pin && strcmp (card, d->pull_at_pin) == 0)
+    {
+      take_out (d, reader);
+      return;
+    }
+  if (ca && strstr (what, "twice, then PIN 2 twice"))
+    {
+      vcard (d, "pinpad", "--reader", r, CA_PIN1);
+      vcard (d, "pinpad", "--reader", r, CA_PIN1);
+      vcard (d, "pinpad", "--reader", r, CA_PIN2);
+      vcard (d, "pinpad", "--reader", r, CA_PIN2);
+    }
+  else if (ca)
+    {
+      vcard (d, "pinpad", "--reader", r, CA_PIN1);
+      vcard (d, "pinpad", "--reader", r, CA_PIN2);
+    }
+  else
+    {
+      guint n = strstr (what, "twice") ? 2 : 1;
+      for (guint i = 0; i < n; i++)
+        vcard (d, "pinpad", "--reader", r, EP11_PIN);
+    }
+}
+
+typedef gboolean (*StepFunc) (TkeCeremony *c, GError **error);
+
+/* One step, as one tkectl command: its own prompter and ceremony; both
+ * readers are emptied afterwards. */
+static gboolean
+step (Deck *d, StepFunc fn, const char *const *answers, GError **error)
+{
+  g_autoptr (TkePrompter) p = tke_prompter_new_scripted (answers);
+  g_autoptr (TkeCeremony) c = NULL;
+  gboolean ok;
+
+  tke_prompter_scripted_set_hooks (p, on_card, on_pin, d);
+  c = tke_ceremony_new (d->ws, p, error);
+  if (!c)
+    return FALSE;
+  tke_ceremony_set_sign_with_cards (c, TRUE);
+  ok = fn (c, error);
+  if (g_test_verbose ())
+    g_test_message ("%s", tke_prompter_scripted_get_transcript (p));
+  g_clear_pointer (&c, tke_ceremony_free);
+  take_out (d, 1);
+  take_out (d, 2);
+  return ok;
+}
+
+#define STEP_OK(d, fn, ...)                                                                        \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    const char *answers_[] = { __VA_ARGS__, NULL };                                                \
+    g_autoptr (GError) error_ = NULL;                                                              \
+    step ((d), (fn), answers_, &error_);                                                           \
+    g_assert_no_error (error_);                                                                    \
+  }                                                                                                \
+  G_STMT_END
+
+static gboolean
+admin_add_card (TkeCeremony *c, GError **error)
+{
+  return tke_ceremony_admin_add (c, TRUE, error);
+}
+
+static gboolean
+mk_load_cards (TkeCeremony *c, GError **error)
+{
+  return tke_ceremony_mk_load (c, TRUE, error);
+}
+
+static gboolean
+select_all (TkeCeremony *c, GError **error)
+{
+  const guint nums[] = { 1, 2, 3, 4 };
+  return tke_ceremony_set_selection (c, nums, 4, error);
+}
+
+static void
+deck_setup (Deck *d, gconstpointer data)
+{
+  const char *cards[] = { "ca", "admin1", "admin2", "admin3", "part1", "part2", "part3", NULL };
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+
+  d->home = test_make_home ();
+  d->deck = g_build_filename (d->home, "deck", NULL);
+  d->vcard = g_build_filename (builddir ? builddir : ".", "..", "applets", "tke-vcard", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (d->deck, 0700), ==, 0);
+  g_setenv ("OPENTKE_CARD_BACKEND", "virtual", TRUE);
+  g_setenv ("OPENTKE_DECK", d->deck, TRUE);
+  d->ws = tke_workstation_open (d->home, NULL);
+  g_assert_nonnull (d->ws);
+  for (guint i = 0; cards[i]; i++)
+    vcard (d, "new", cards[i], NULL, NULL);
+
+  /* The zone, the EP11 cards, their keys: what the Smart Card Utility and
+   * the Smart card tab do before the ceremony. */
+  STEP_OK (d, tke_ceremony_ca_init, "ca", "Test zone", "CA card");
+  for (guint i = 1; cards[i]; i++)
+    {
+      STEP_OK (d, tke_ceremony_ep11_init, "ca", cards[i]);
+      STEP_OK (d, tke_ceremony_ep11_personalize, cards[i], cards[i]);
+    }
+  STEP_OK (d, tke_ceremony_card_sigkey_gen, "admin1", "admin1");
+  STEP_OK (d, tke_ceremony_card_sigkey_gen, "admin2", "admin2");
+  STEP_OK (d, tke_ceremony_card_sigkey_gen, "admin3", "admin3");
+  STEP_OK (d, tke_ceremony_card_mk_gen, "part1", "part 1");
+  STEP_OK (d, tke_ceremony_card_mk_gen, "part2", "part 2");
+  STEP_OK (d, tke_ceremony_card_mk_gen, "part3", "part 3");
+  STEP_OK (d, select_all, "unused");
+  STEP_OK (d, admin_add_card, "admin1");
+  STEP_OK (d, admin_add_card, "admin2");
+}
+
+static void
+deck_teardown (Deck *d, gconstpointer data)
+{
+  tke_workstation_free (d->ws);
+  test_remove_tree (d->home);
+  g_free (d->home);
+  g_free (d->deck);
+  g_free (d->vcard);
+  g_free (d->in_reader[1]);
+  g_free (d->in_reader[2]);
+  g_unsetenv ("OPENTKE_CARD_BACKEND");
+  g_unsetenv ("OPENTKE_DECK");
+}
+
+/* The state of every selected unit, all in @new_state / @current_state. */
+static void
+assert_registers (Deck *d, CuNewRegisterState new_state, CuCurrentRegisterState current_state)
+{
+  const char *none[] = { NULL };
+  g_autoptr (TkePrompter) p = tke_prompter_new_scripted (none);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TkeCeremony) c = tke_ceremony_new (d->ws, p, &error);
+  g_autoptr (GPtrArray) states = NULL;
+
+  g_assert_no_error (error);
+  states = tke_ceremony_get_selected_states (c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (states->len, ==, 4);
+  for (guint i = 0; i < states->len; i++)
+    {
+      const CuUnitState *st = g_ptr_array_index (states, i);
+      g_assert_cmpint (st->new_state, ==, new_state);
+      g_assert_cmpint (st->current_state, ==, current_state);
+    }
+  g_assert_false (tke_unit_states_differ (states));
+}
+
+static void
+test_card_ceremony (Deck *d, gconstpointer data)
+{
+  STEP_OK (d, tke_ceremony_set_thresholds, "2", "2", "admin1", "-", "admin2");
+  STEP_OK (d, mk_load_cards, "3", "part1", "1", "-", "part2", "1", "-", "part3", "1", "-",
+           "admin1");
+  assert_registers (d, CU_NEW_FULL_UNCOMMITTED, CU_CURRENT_EMPTY);
+  STEP_OK (d, tke_ceremony_mk_commit, "admin1", "-", "admin2");
+  assert_registers (d, CU_NEW_FULL_COMMITTED, CU_CURRENT_EMPTY);
+  STEP_OK (d, tke_ceremony_mk_set_immediate, "y", "admin1");
+  assert_registers (d, CU_NEW_EMPTY, CU_CURRENT_VALID);
+}
+
+static void
+test_card_not_admin (Deck *d, gconstpointer data)
+{
+  const char *answers[] = { "2", "2", "admin3", "-", "admin3", "-", "admin3", NULL };
+  g_autoptr (GError) error = NULL;
+  const char *none[] = { NULL };
+  g_autoptr (TkePrompter) p = tke_prompter_new_scripted (none);
+  g_autoptr (TkeCeremony) c = NULL;
+  g_autoptr (GPtrArray) states = NULL;
+
+  g_assert_false (step (d, tke_ceremony_set_thresholds, answers, &error));
+  g_assert_error (error, TKE_ERROR, TKE_ERROR_NO_SIGNATURE_KEYS);
+  g_assert_nonnull (strstr (error->message, "admin3"));
+  c = tke_ceremony_new (d->ws, p, NULL);
+  states = tke_ceremony_get_selected_states (c, NULL);
+  for (guint i = 0; i < states->len; i++)
+    g_assert_true (cu_unit_state_is_imprint_mode (g_ptr_array_index (states, i)));
+}
+
+static void
+test_card_pulled_during_load (Deck *d, gconstpointer data)
+{
+  const char *answers[]
+      = { "3", "part1", "1", "-", "part2", "1", "-", "part3", "1", "-", "admin1", NULL };
+  g_autoptr (GError) error = NULL;
+
+  STEP_OK (d, tke_ceremony_set_thresholds, "2", "2", "admin1", "-", "admin2");
+  d->pull_at_pin = "part2";
+  g_assert_false (step (d, mk_load_cards, answers, &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == CARD_ERROR);
+  /* Nothing half done: no unit got a key part. */
+  assert_registers (d, CU_NEW_EMPTY, CU_CURRENT_EMPTY);
+}
+
+void
+test_ceremony_add_card_tests (void)
+{
+  g_test_add ("/ceremony/cards/seed003-ceremony", Deck, NULL, deck_setup, test_card_ceremony,
+              deck_teardown);
+  g_test_add ("/ceremony/cards/refuse-card-not-admin", Deck, NULL, deck_setup, test_card_not_admin,
+              deck_teardown);
+  g_test_add ("/ceremony/cards/refuse-card-pulled-during-load", Deck, NULL, deck_setup,
+              test_card_pulled_during_load, deck_teardown);
+}
