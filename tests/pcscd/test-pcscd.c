@@ -496,6 +496,41 @@ test_removal_and_swap (Fixture *f, gconstpointer data)
   f->backend->klass->disconnect (f->backend, conn);
 }
 
+/* Another program resets the card: the next command says so, the connection
+ * comes back, and the identity is unchanged (same card: no swap reported). */
+static void
+test_reset_by_another_program (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) before = NULL, after = NULL;
+  CardBackendConn *conn, *other;
+  guint8 rsp[OTK_VDECK_RESPONSE_MAX];
+  gsize len = 0;
+
+  insert (f, 2, "alpha");
+  conn = connect_selected (f, 2);
+  before = f->backend->klass->get_identity (f->backend, conn, &error);
+  g_assert_no_error (error);
+  other = connect_selected (f, 2);
+  g_assert_true (f->backend->klass->reconnect (f->backend, other, TRUE, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (f->backend->klass->transmit (f->backend, conn, select_ep11, sizeof select_ep11,
+                                               rsp, sizeof rsp, &len, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_CARD_RESET);
+  g_clear_error (&error);
+  g_assert_true (f->backend->klass->reconnect (f->backend, conn, FALSE, &error));
+  g_assert_no_error (error);
+  after = f->backend->klass->get_identity (f->backend, conn, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_true (f->backend->klass->transmit (f->backend, conn, select_ep11, sizeof select_ep11,
+                                              rsp, sizeof rsp, &len, &error));
+  g_assert_no_error (error);
+  f->backend->klass->disconnect (f->backend, other);
+  f->backend->klass->disconnect (f->backend, conn);
+}
+
 /* Transactions nest: the PC/SC lock is taken once and given back once. */
 static void
 test_transaction_count (Fixture *f, gconstpointer data)
@@ -604,6 +639,7 @@ main (int argc, char **argv)
   ADD ("/pcscd/pin-pad-typed-while-waiting", test_pin_pad_typed_while_waiting);
   ADD ("/pcscd/extended-apdu", test_extended_apdu);
   ADD ("/pcscd/removal-and-swap", test_removal_and_swap);
+  ADD ("/pcscd/reset-by-another-program", test_reset_by_another_program);
   ADD ("/pcscd/transaction-count", test_transaction_count);
   ADD ("/pcscd/pin-pad-known-while-held", test_pin_pad_known_while_held);
   return g_test_run ();
