@@ -1,96 +1,20 @@
 /* test-ceremony-cards.c: the smart card ceremony of seed 003 through the
- * ceremony core, on a virtual card deck read in process.  The scripted
- * prompter's hooks play the person at the readers: a card request is
- * answered with the name of the card to insert (tke-vcard moves it), a PIN-pad
- * notice types that card's PIN on the virtual PIN pad. */
+ * ceremony core, on a virtual card deck read in process.  A TkeDeckPerson
+ * plays the person at the readers: a card request is answered with the name
+ * of the card to insert, a PIN-pad notice types that card's PIN. */
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "test-ceremony.h"
-
-#define CA_PIN1  "135790"
-#define CA_PIN2  "246802"
-#define EP11_PIN "123456"
+#include "tke-deck-person.h"
 
 typedef struct
 {
   char *home;
   char *deck;
-  char *vcard;
   TkeWorkstation *ws;
-  char *in_reader[3];      /* card names, [1] and [2] */
-  const char *pull_at_pin; /* this card is pulled out instead of typing its PIN */
+  TkeDeckPerson *person;
 } Deck;
-
-static void
-vcard (Deck *d, const char *a1, const char *a2, const char *a3, const char *a4)
-{
-  const char *argv[] = { d->vcard, "--deck", d->deck, a1, a2, a3, a4, NULL };
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-}
-
-static void
-take_out (Deck *d, guint reader)
-{
-  char r[2] = { (char)('0' + reader), 0 };
-  vcard (d, "remove", "--reader", r, NULL);
-  g_clear_pointer (&d->in_reader[reader], g_free);
-}
-
-static void
-on_card (guint reader, gboolean insert, const char *answer, gpointer data)
-{
-  Deck *d = data;
-  char r[2] = { (char)('0' + reader), 0 };
-
-  take_out (d, reader);
-  if (!insert)
-    return;
-  for (guint other = 1; other <= 2; other++)
-    if (d->in_reader[other] && strcmp (d->in_reader[other], answer) == 0)
-      take_out (d, other);
-  vcard (d, "insert", answer, "--reader", r);
-  d->in_reader[reader] = g_strdup (answer);
-}
-
-/* Types what the notice asks for: the entries of the card's PIN(s). */
-static void
-on_pin (guint reader, const char *what, gpointer data)
-{
-  Deck *d = data;
-  char r[2] = { (char)('0' + reader), 0 };
-  const char *card = d->in_reader[reader];
-  gboolean ca = card && g_str_has_prefix (card, "ca");
-
-  if (card && d->pull_at_pin && strcmp (card, d->pull_at_pin) == 0)
-    {
-      take_out (d, reader);
-      return;
-    }
-  if (ca && strstr (what, "twice, then PIN 2 twice"))
-    {
-      vcard (d, "pinpad", "--reader", r, CA_PIN1);
-      vcard (d, "pinpad", "--reader", r, CA_PIN1);
-      vcard (d, "pinpad", "--reader", r, CA_PIN2);
-      vcard (d, "pinpad", "--reader", r, CA_PIN2);
-    }
-  else if (ca)
-    {
-      vcard (d, "pinpad", "--reader", r, CA_PIN1);
-      vcard (d, "pinpad", "--reader", r, CA_PIN2);
-    }
-  else
-    {
-      guint n = strstr (what, "twice") ? 2 : 1;
-      for (guint i = 0; i < n; i++)
-        vcard (d, "pinpad", "--reader", r, EP11_PIN);
-    }
-}
 
 typedef gboolean (*StepFunc) (TkeCeremony *c, GError **error);
 
@@ -103,7 +27,7 @@ step (Deck *d, StepFunc fn, const char *const *answers, GError **error)
   g_autoptr (TkeCeremony) c = NULL;
   gboolean ok;
 
-  tke_prompter_scripted_set_hooks (p, on_card, on_pin, d);
+  tke_deck_person_attach (d->person, p);
   c = tke_ceremony_new (d->ws, p, error);
   if (!c)
     return FALSE;
@@ -112,8 +36,7 @@ step (Deck *d, StepFunc fn, const char *const *answers, GError **error)
   if (g_test_verbose ())
     g_test_message ("%s", tke_prompter_scripted_get_transcript (p));
   g_clear_pointer (&c, tke_ceremony_free);
-  take_out (d, 1);
-  take_out (d, 2);
+  tke_deck_person_empty_readers (d->person);
   return ok;
 }
 
@@ -150,18 +73,22 @@ static void
 deck_setup (Deck *d, gconstpointer data)
 {
   const char *cards[] = { "ca", "admin1", "admin2", "admin3", "part1", "part2", "part3", NULL };
-  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+  g_autoptr (GError) error = NULL;
 
   d->home = test_make_home ();
   d->deck = g_build_filename (d->home, "deck", NULL);
-  d->vcard = g_build_filename (builddir ? builddir : ".", "..", "applets", "tke-vcard", NULL);
   g_assert_cmpint (g_mkdir_with_parents (d->deck, 0700), ==, 0);
+  d->person = tke_deck_person_new (d->deck, &error);
+  g_assert_no_error (error);
   g_setenv ("OPENTKE_CARD_BACKEND", "virtual", TRUE);
   g_setenv ("OPENTKE_DECK", d->deck, TRUE);
   d->ws = tke_workstation_open (d->home, NULL);
   g_assert_nonnull (d->ws);
   for (guint i = 0; cards[i]; i++)
-    vcard (d, "new", cards[i], NULL, NULL);
+    {
+      tke_deck_person_new_card (d->person, cards[i], &error);
+      g_assert_no_error (error);
+    }
 
   /* The zone, the EP11 cards, their keys: what the Smart Card Utility and
    * the Smart card tab do before the ceremony. */
@@ -186,12 +113,10 @@ static void
 deck_teardown (Deck *d, gconstpointer data)
 {
   tke_workstation_free (d->ws);
+  tke_deck_person_free (d->person);
   test_remove_tree (d->home);
   g_free (d->home);
   g_free (d->deck);
-  g_free (d->vcard);
-  g_free (d->in_reader[1]);
-  g_free (d->in_reader[2]);
   g_unsetenv ("OPENTKE_CARD_BACKEND");
   g_unsetenv ("OPENTKE_DECK");
 }
@@ -259,7 +184,7 @@ test_card_pulled_during_load (Deck *d, gconstpointer data)
   g_autoptr (GError) error = NULL;
 
   STEP_OK (d, tke_ceremony_set_thresholds, "2", "2", "admin1", "-", "admin2");
-  d->pull_at_pin = "part2";
+  tke_deck_person_pull_at_pin (d->person, "part2");
   g_assert_false (step (d, mk_load_cards, answers, &error));
   g_assert_nonnull (error);
   g_assert_true (error->domain == CARD_ERROR);

@@ -255,7 +255,7 @@ tke_ceremony_ep11_personalize (TkeCeremony *c, GError **error)
   if (!desc)
     return FALSE;
   tke_prompter_pin_pad (c->prompter, CARD_READER_2, "the EP11 card: the new PIN twice");
-  c->stats.pin_entries++;
+  c->stats.pin_entries += 2;
   if (!card_ep11_personalize (s, desc, error))
     return FALSE;
   tke_prompter_info (c->prompter, "EP11 smart card \"%s\" personalized.", desc);
@@ -274,7 +274,7 @@ tke_ceremony_ep11_unblock (TkeCeremony *c, GError **error)
   if (!ep11)
     return FALSE;
   tke_prompter_pin_pad (c->prompter, CARD_READER_2, "the EP11 card: the new PIN twice");
-  c->stats.pin_entries++;
+  c->stats.pin_entries += 2;
   if (!card_ep11_unblock (ep11, ca, error))
     return FALSE;
   tke_prompter_info (c->prompter, "EP11 smart card unblocked with a new PIN.");
@@ -290,7 +290,7 @@ tke_ceremony_ep11_pin_change (TkeCeremony *c, GError **error)
     return FALSE;
   tke_prompter_pin_pad (c->prompter, CARD_READER_2,
                         "the EP11 card: the current PIN, then the new PIN twice");
-  c->stats.pin_entries++;
+  c->stats.pin_entries += 3;
   if (!card_ep11_change_pin (s, error))
     return FALSE;
   tke_prompter_info (c->prompter, "PIN changed.");

@@ -245,7 +245,7 @@ void tke_ceremony_set_sign_with_cards (TkeCeremony *c, gboolean cards);
 typedef struct
 {
   guint signatures;  /* signatures added to commands */
-  guint pin_entries; /* PINs entered on a PIN pad */
+  guint pin_entries; /* PINs typed on a PIN pad (a new PIN and its confirmation: 2) */
   guint apdus;       /* command APDUs sent to cards */
   guint commands;    /* signed commands sent to units */
 } TkeStats;
