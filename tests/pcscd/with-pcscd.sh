@@ -2,12 +2,13 @@
 # with-pcscd.sh: runs a command next to a private pcscd that serves the two
 # OpenTKE virtual PIN-pad readers, and stops that pcscd afterwards.
 #
-#   with-pcscd.sh [--no-daemon] [--preload LIB] TEMPLATE DRIVER -- COMMAND [ARGS...]
+#   with-pcscd.sh [--tap] [--no-daemon] [--preload LIB] TEMPLATE DRIVER -- COMMAND [ARGS...]
 #
 # pcscd 1.9 always listens on /run/pcscd/pcscd.comm, so the fixture enters a
 # mount namespace of its own (unshare -m) and mounts a tmpfs there: the
 # system's pcscd, if any, is neither seen nor touched.  That needs root (CI
-# runs as root); without it the test is skipped (exit 77).
+# runs as root); without it the test is skipped: exit 77, or with --tap (for
+# a COMMAND that speaks TAP, which meson reads) the TAP plan "1..0 # SKIP".
 #
 # The readers use the deck $OPENTKE_DECK (a fresh one under the work
 # directory when unset), exported to COMMAND.  reader.conf is made at run time
@@ -22,6 +23,10 @@ set -u
 
 if [ "$(id -u)" != 0 ]; then
   echo "1..0 # SKIP the private pcscd needs root (unshare -m)"
+  for arg; do
+    [ "$arg" = -- ] && break
+    [ "$arg" = --tap ] && exit 0
+  done
   exit 77
 fi
 
@@ -35,6 +40,7 @@ preload=
 while :; do
   case "${1:-}" in
     --no-daemon) start_daemon=0; shift ;;
+    --tap) shift ;; # only changes how a skip is told (above)
     --preload) preload=$2; shift 2 ;;
     *) break ;;
   esac
