@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "test-ceremony.h"
@@ -568,6 +569,91 @@ test_auto_init_and_rotate (Fixture *f, gconstpointer data)
   g_assert_cmpstr (vp2, !=, vp1);
 }
 
+/* ---- cryptounitd as the target ------------------------------------------------- */
+
+static void
+test_remote_target (Fixture *f, gconstpointer data)
+{
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *daemon = g_build_filename (builddir ? builddir : ".", "..", "libcrypto-unit",
+                                              "server", "cryptounitd", NULL);
+  g_autofree char *state = g_build_filename (f->home, "service", NULL);
+  g_autofree char *cred = g_build_filename (f->home, "credential.txt", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (GSubprocess) init = NULL;
+  g_autoptr (GSubprocess) serve = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) p = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *fingerprint = NULL;
+  guint port = 20000 + g_random_int_range (0, 20000);
+
+  init = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, daemon, "init", "--state", state, "--instance", "demo",
+                           "--operational", "2", "--failover", "0", "--recovery", "2", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (init, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (init));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "tls-fingerprint "))
+      fingerprint = lines[i] + strlen ("tls-fingerprint ");
+  g_assert_nonnull (fingerprint);
+  g_assert_true (
+      g_file_set_contents_full (cred, out, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
+
+  listen = g_strdup_printf ("127.0.0.1:%u", port);
+  url = g_strdup_printf ("https://127.0.0.1:%u", port);
+  serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                            &error, daemon, "serve", "--state", state, "--listen", listen, NULL);
+  g_assert_no_error (error);
+
+  /* A wrong fingerprint is refused before anything is sent. */
+  run (f, NULL, "target", "--url", url, "--credential-file", cred, "--fingerprint",
+       "0000000000000000000000000000000000000000000000000000000000000000", NULL);
+  assert_ok (f);
+  for (guint i = 0; i < 50; i++)
+    {
+      run (f, NULL, "cryptounits", NULL);
+      if (f->err && !strstr (f->err, "connect") && !strstr (f->err, "Connection"))
+        break;
+      g_usleep (G_USEC_PER_SEC / 10);
+    }
+  g_assert_cmpint (f->status, ==, 1);
+
+  run (f, NULL, "target", "--url", url, "--credential-file", cred, "--fingerprint", fingerprint,
+       NULL);
+  assert_ok (f);
+  {
+    JsonArray *units = run_json (f, &p, "cryptounits");
+    g_assert_cmpuint (json_array_get_length (units), ==, 4);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (units, 0),
+                                                    "service_instance"),
+                     ==, "demo");
+  }
+  /* An administrator added through the service. */
+  make_sigkey (f, "alice", PW_ALICE);
+  run (f, "1 2 3 4\n", "cryptounit-add", NULL);
+  assert_ok (f);
+  run (f, "1\n" PW_ALICE "\n", "cryptounit-admin-add", NULL);
+  assert_ok (f);
+  g_clear_pointer (&p, g_object_unref);
+  {
+    JsonArray *units = run_json (f, &p, "cryptounit-admins");
+    for (guint i = 0; i < 4; i++)
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                            json_array_get_object_element (units, i), "administrators")),
+                        ==, 1);
+  }
+  run (f, NULL, "target", "--local", NULL);
+  assert_ok (f);
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_subprocess_wait (serve, NULL, NULL);
+}
+
 /* ---- prompters and workstation ---------------------------------------------- */
 
 static void
@@ -689,5 +775,6 @@ main (int argc, char **argv)
   ADD ("/ceremony/flows/compare-differ", test_compare_differ);
   ADD ("/ceremony/flows/auto-init-and-rotate", test_auto_init_and_rotate);
   test_ceremony_add_card_tests ();
+  ADD ("/ceremony/remote/target-cryptounitd", test_remote_target);
   return g_test_run ();
 }
