@@ -55,7 +55,7 @@ typedef struct
   GtkWidget *dialog;
   GtkEntry *entry;
   GtkLabel *hint;
-  GArray *order;    /* indexes in the order they were ticked */
+  GArray *order;     /* indexes in the order they were ticked */
   GPtrArray *checks; /* the check buttons of ASK_CHOOSE, by index */
 } Ask;
 

@@ -93,6 +93,8 @@ show_dialog (TkeJob *job, GtkMessageType type, const char *primary, const char *
 
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
   gtk_window_set_title (GTK_WINDOW (dialog), job->title);
+  /* GTK names a message dialog by its type ("Error"); the step's name says more. */
+  otk_widget_set_accessible_name (dialog, job->title);
   g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
   gtk_widget_show (dialog);
 }
