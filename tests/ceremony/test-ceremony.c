@@ -623,6 +623,7 @@ test_remote_target (Fixture *f, gconstpointer data)
       g_usleep (G_USEC_PER_SEC / 10);
     }
   g_assert_cmpint (f->status, ==, 1);
+  g_assert_nonnull (strstr (f->err, "fingerprint"));
 
   run (f, NULL, "target", "--url", url, "--credential-file", cred, "--fingerprint", fingerprint,
        NULL);

@@ -167,10 +167,22 @@ show_card (Tkectl *t, int want, GError **error)
     role = CARD_READER_1;
   if (!c)
     return FALSE;
-  s = tke_ceremony_read_card (c, role, want == CARD_TYPE_CA ? CARD_APPLET_CA : CARD_APPLET_EP11,
-                              error);
-  if (!s)
-    return FALSE;
+  {
+    g_autoptr (GError) local = NULL;
+    s = tke_ceremony_read_card (c, role, want == CARD_TYPE_CA ? CARD_APPLET_CA : CARD_APPLET_EP11,
+                                &local);
+    /* card-show: not an EP11 card, so perhaps a CA card. */
+    if (!s && want < 0 && g_error_matches (local, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE))
+      {
+        g_clear_error (&local);
+        s = tke_ceremony_read_card (c, role, CARD_APPLET_CA, &local);
+      }
+    if (!s)
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return FALSE;
+      }
+  }
   type = card_session_get_card_type (s);
   if (type == CARD_TYPE_BLANK)
     {
@@ -185,18 +197,7 @@ show_card (Tkectl *t, int want, GError **error)
       return FALSE;
     }
   if (type == CARD_TYPE_CA)
-    {
-      g_autoptr (CardSession) ca = NULL;
-      if (want < 0)
-        {
-          /* Opened as EP11 first: select the CA applet. */
-          g_clear_pointer (&s, card_session_close);
-          s = tke_ceremony_read_card (c, role, CARD_APPLET_CA, error);
-          if (!s)
-            return FALSE;
-        }
-      return show_ca (t, s, error);
-    }
+    return show_ca (t, s, error);
   return show_ep11 (t, s, error);
 }
 

@@ -59,7 +59,11 @@ otk_card_format_ca_info (const CardCaInfo *info)
   g_string_append_printf (text, _ ("Zone description:   %s\n"), info->zone_description);
   g_string_append_printf (text, _ ("Zone ID:            %s\n"), zone_id);
   g_string_append_printf (text, _ ("Card ID:            %s\n"), card_id);
-  g_string_append_printf (text, _ ("PIN tries left:     %d\n"), info->tries_left);
+  if (info->tries_left == 0)
+    g_string_append (text, _ ("PINs:               blocked for good (use the backup CA smart "
+                              "card)\n"));
+  else
+    g_string_append_printf (text, _ ("PIN tries left:     %d\n"), info->tries_left);
   g_string_append_printf (text, _ ("Trusted crypto-unit roots: %u\n"), info->n_roots);
   for (guint i = 0; i < info->n_roots && i < CARD_MAX_ROOTS; i++)
     {
