@@ -169,6 +169,20 @@ def change_pin_refuses_different_new_pins(gui):
     expect_error(gui, title, text, "differ")
 
 
+def cancel_on_the_pin_pad_stops_change_pin(gui):
+    title = "Change PIN"
+    text = run_action(gui, EP11, title, prompts=[(2, ["Cancel"])])
+    expect_error(gui, title, text, "cancel")
+
+
+def no_answer_on_the_pin_pad_times_out(gui):
+    title = "Change PIN"
+    text = run_action(gui, EP11, title, prompts=[(2, ["No answer"])])
+    expect_error(gui, title, text, "time")
+    text = run_action(gui, EP11, "Display EP11 smart card")
+    assert "PIN tries left:     3" in results(gui), results(gui)
+
+
 def three_wrong_pins_block_the_card(gui):
     title = "Change PIN"
     for attempt, expected in enumerate(("2 tries left", "1 try left", "blocked")):
@@ -237,6 +251,8 @@ ALL_CASES = [
     ("Display EP11 smart card", display_ep11_card),
     ("Change PIN", change_pin),
     ("Change PIN refuses two different new PINs", change_pin_refuses_different_new_pins),
+    ("Cancel on the PIN pad stops Change PIN", cancel_on_the_pin_pad_stops_change_pin),
+    ("No answer on the PIN pad times out, no try lost", no_answer_on_the_pin_pad_times_out),
     ("three wrong PINs block the card", three_wrong_pins_block_the_card),
     ("Unblock EP11 smart card with the CA card", unblock_with_the_ca_card),
     ("Zeroize asks first; No keeps the card", zeroize_asks_first_and_no_keeps_the_card),

@@ -4,6 +4,8 @@ import time
 
 MAIN = "Smart Card Utility Program"
 PIN_PROMPT = "Enter the PIN on the PIN pad of reader %d"
+# Entries that are a key of the PIN pad rather than digits.
+PIN_PAD_KEYS = ("Cancel", "No answer")
 
 
 def outcome(gui):
@@ -48,7 +50,10 @@ def answer_prompts(gui, title, prompts, prompt_shot=None):
                 gui.screenshot(prompt_shot, PIN_PROMPT % reader)
                 prompt_shot = None
             for pin in pins:
-                gui.pin_pad(reader, pin)
+                if pin in PIN_PAD_KEYS:
+                    gui.pin_pad_key(reader, pin)
+                else:
+                    gui.pin_pad(reader, pin)
             gui.wait_pin_queue_empty(reader)
             # The prompt closes when the card call returns; the next one is a new dialog.
             gui.wait_for(lambda: gui.toplevel(("dialog",), PIN_PROMPT % reader) is None
