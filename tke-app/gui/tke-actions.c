@@ -126,7 +126,17 @@ typedef struct
   const char *action;
   const char *title; /* the button's label: the title of every prompt of the step */
   TkeStepFunc step;
+  const char *warning; /* above the confirmation, or NULL */
 } StepAction;
+
+/* Seed 003, "Activate the master key". */
+#define SET_IMMEDIATE_WARNING                                                                      \
+  N_ ("Perform this step only when you are setting up a service instance for the first time "      \
+      "and the key storage is empty.  This command changes the value in the current master "       \
+      "key register.  If key storage contains keys that are encrypted under a master key "         \
+      "different from the one placed in the current master key register by this command, "         \
+      "those keys become unusable.\n\nClick Yes only if you are ready to move the master key "     \
+      "to the current master key register.  This action can't be reversed.")
 
 static const StepAction step_actions[] = {
   { "generate-signature-key", N_ ("Generate signature key"), step_card_unavailable },
@@ -144,7 +154,7 @@ static const StepAction step_actions[] = {
   { "change-signature-thresholds", N_ ("Change signature thresholds"), step_thresholds },
   { "load", N_ ("Load"), step_load },
   { "commit", N_ ("Commit"), step_commit },
-  { "set-immediate", N_ ("Set immediate"), step_set_immediate },
+  { "set-immediate", N_ ("Set immediate"), step_set_immediate, SET_IMMEDIATE_WARNING },
   { "clear-new", N_ ("Clear new"), step_clear_new },
   { "clear-current", N_ ("Clear current"), step_clear_current },
   { "rotate", N_ ("Rotate"), step_rotate },
@@ -165,7 +175,8 @@ on_step_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   /* The unavailable card steps name themselves in their message. */
   if (entry->step == step_card_unavailable)
     data = (gpointer)title;
-  tke_job_run (self, title, entry->step, data, NULL);
+  tke_job_run_with_warning (self, title, entry->warning != NULL ? _ (entry->warning) : NULL,
+                            entry->step, data, NULL);
 }
 
 void

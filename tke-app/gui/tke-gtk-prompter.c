@@ -26,6 +26,7 @@ typedef struct
 {
   TkeWindow *parent;
   char *title;
+  char *warning; /* shown above the question of a confirmation, or NULL */
   GtkWidget *progress_dialog;
   GtkLabel *progress_label;
   GtkProgressBar *progress_bar;
@@ -77,6 +78,7 @@ prompter_ui_clear (gpointer data)
   g_clear_object (&ui->parent);
   g_clear_object (&ui->cancellable);
   g_free (ui->title);
+  g_free (ui->warning);
 }
 
 static void
@@ -158,6 +160,19 @@ ui_new_dialog (PrompterUi *ui, const char *title)
   gtk_container_set_border_width (GTK_CONTAINER (dialog), 12);
   gtk_box_set_spacing (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), 12);
   return dialog;
+}
+
+/* The step's name in bold at the top: the title bar alone is easy to overlook. */
+static void
+dialog_add_heading (GtkWidget *dialog, const char *title)
+{
+  GtkWidget *heading = gtk_label_new (NULL);
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", title);
+
+  gtk_label_set_markup (GTK_LABEL (heading), markup);
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  otk_widget_set_accessible_name (heading, _ ("Step"));
+  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), heading);
 }
 
 /* @label has a mnemonic; @name is the same words without it. */
@@ -341,6 +356,8 @@ build_confirm_dialog (Ask *ask)
 {
   GtkWidget *no;
 
+  if (ask->ui->warning != NULL)
+    dialog_add_label (ask->dialog, ask->ui->warning, _ ("Warning"));
   dialog_add_label (ask->dialog, ask->question, _ ("Question"));
   no = dialog_add_button (ask->dialog, _ ("_No"), _ ("No"), GTK_RESPONSE_NO);
   dialog_add_button (ask->dialog, _ ("_Yes"), _ ("Yes"), GTK_RESPONSE_YES);
@@ -379,6 +396,7 @@ ask_show (gpointer data)
     }
   g_mutex_unlock (&ask->lock);
   ask->dialog = ui_new_dialog (ask->ui, ask->ui->title);
+  dialog_add_heading (ask->dialog, ask->ui->title);
   switch (ask->kind)
     {
       case ASK_TEXT:
@@ -690,7 +708,7 @@ static const TkePrompterVTable gtk_prompter_vtable = {
 };
 
 TkePrompter *
-tke_gtk_prompter_new (TkeWindow *parent, const char *title, CardContext *ctx,
+tke_gtk_prompter_new (TkeWindow *parent, const char *title, const char *warning, CardContext *ctx,
                       GCancellable *cancellable)
 {
   GtkPrompter *self = g_new0 (GtkPrompter, 1);
@@ -699,6 +717,7 @@ tke_gtk_prompter_new (TkeWindow *parent, const char *title, CardContext *ctx,
   self->ui = g_atomic_rc_box_new0 (PrompterUi);
   self->ui->parent = g_object_ref (parent);
   self->ui->title = g_strdup (title);
+  self->ui->warning = g_strdup (warning);
   self->ui->cancellable = g_object_ref (cancellable);
   self->ctx = ctx;
   self->cancellable = g_object_ref (cancellable);

@@ -11,6 +11,7 @@ struct _TkeJob
   TkeWindow *window;
   TkeApplication *app;
   char *title;
+  char *warning;
   TkeStepFunc step;
   gpointer data;
   GDestroyNotify data_free;
@@ -31,6 +32,7 @@ job_free (gpointer data)
   g_clear_object (&job->app);
   g_clear_object (&job->cancellable);
   g_free (job->title);
+  g_free (job->warning);
   g_free (job->result);
   tke_snapshot_free (job->snapshot);
   g_free (job);
@@ -68,7 +70,7 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   CardContext *ctx = tke_application_get_context (job->app, NULL);
   gboolean ok = FALSE;
 
-  prompter = tke_gtk_prompter_new (job->window, job->title, ctx, job->cancellable);
+  prompter = tke_gtk_prompter_new (job->window, job->title, job->warning, ctx, job->cancellable);
   ws = tke_workstation_open (NULL, &error);
   if (ws != NULL)
     ceremony = tke_ceremony_new (ws, prompter, &error);
@@ -138,6 +140,13 @@ void
 tke_job_run (TkeWindow *window, const char *title, TkeStepFunc step, gpointer data,
              GDestroyNotify data_free)
 {
+  tke_job_run_with_warning (window, title, NULL, step, data, data_free);
+}
+
+void
+tke_job_run_with_warning (TkeWindow *window, const char *title, const char *warning,
+                          TkeStepFunc step, gpointer data, GDestroyNotify data_free)
+{
   TkeApplication *app = TKE_APPLICATION (gtk_window_get_application (GTK_WINDOW (window)));
   TkeJob *job;
   g_autoptr (GTask) task = NULL;
@@ -152,6 +161,7 @@ tke_job_run (TkeWindow *window, const char *title, TkeStepFunc step, gpointer da
   job->window = g_object_ref (window);
   job->app = g_object_ref (app);
   job->title = g_strdup (title);
+  job->warning = g_strdup (warning);
   job->step = step;
   job->data = data;
   job->data_free = data_free;

@@ -105,6 +105,9 @@ typedef gboolean (*TkeStepFunc) (TkeJob *job, TkeCeremony *c, gpointer data, GEr
  * until it ends, then shows the new states and, on failure, a dialog with the reason. */
 void tke_job_run (TkeWindow *window, const char *title, TkeStepFunc step, gpointer data,
                   GDestroyNotify data_free);
+/* The same with @warning (may be NULL) above the step's confirmation. */
+void tke_job_run_with_warning (TkeWindow *window, const char *title, const char *warning,
+                               TkeStepFunc step, gpointer data, GDestroyNotify data_free);
 /* From @step: a text shown in a dialog when the step has ended (Compare). */
 void tke_job_set_result (TkeJob *job, const char *text);
 /* From @step: TRUE when admins, key parts and signatures come from smart cards. */
@@ -114,12 +117,13 @@ CardContext *tke_job_get_context (TkeJob *job, GError **error);
 
 /* ---- GTK prompter ------------------------------------------------------------------ */
 
-/* The prompter of one job: questions become dialogs over @parent on the main thread;
- * the calling (worker) thread waits for the answer.  @ctx (may be NULL) lets the
- * "insert a card" prompt go on by itself when the card arrives; it is used from the
- * calling thread only.  @cancellable ends every wait with TKE_ERROR_CANCELLED.  Freeing
- * the prompter closes the progress and PIN-pad windows it opened. */
-TkePrompter *tke_gtk_prompter_new (TkeWindow *parent, const char *title, CardContext *ctx,
-                                   GCancellable *cancellable);
+/* The prompter of one job: questions become dialogs titled @title; @warning (may be
+ * NULL) is shown above every confirmation.  Questions become dialogs over @parent on the main
+ * thread; the calling (worker) thread waits for the answer.  @ctx (may be NULL) lets the "insert a
+ * card" prompt go on by itself when the card arrives; it is used from the calling thread only.
+ * @cancellable ends every wait with TKE_ERROR_CANCELLED.  Freeing the prompter closes the progress
+ * and PIN-pad windows it opened. */
+TkePrompter *tke_gtk_prompter_new (TkeWindow *parent, const char *title, const char *warning,
+                                   CardContext *ctx, GCancellable *cancellable);
 
 G_END_DECLS
