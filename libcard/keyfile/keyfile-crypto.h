@@ -1,8 +1,8 @@
 /* keyfile-crypto.h: the cryptography of key files (internal to libcard): P-521 keys from
  * and to their bytes, ECDSA r||s signatures, AES-256-GCM, the VP, and the key part
  * transport of docs/interfaces.md (importer chain checked up to a trusted root, then the
- * blob).  SKIs, certificate signatures and the ECDH/HKDF/AES-GCM sealing itself are
- * libcard's card-crypto.c (card-private.h), shared with the card operations.
+ * blob).  The implementation is common/otk-crypto.c, shared with the applets, the card
+ * operations (card-crypto.c) and the crypto units; these wrappers add the GErrors.
  *
  * Every function that fails sets a CARD_ERROR GError.  Nothing here logs a secret.
  */
