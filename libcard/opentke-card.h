@@ -308,3 +308,4 @@ G_END_DECLS
 #if __has_include("keyfile/card-keyfile.h")
 #include "keyfile/card-keyfile.h"
 #endif
+#include "usb/card-usb.h"
