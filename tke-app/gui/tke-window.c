@@ -184,6 +184,9 @@ tke_window_end_step (TkeWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->notebook), TRUE);
   gtk_widget_set_sensitive (self->menu_bar, TRUE);
   g_clear_object (&self->cancellable);
+  /* Without a compositor, the place of a prompt that closed is repainted only when
+   * asked (seen as a black box on the tables under Xvfb). */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 gboolean
