@@ -24,19 +24,17 @@ state_name (CardState s, gboolean ca)
   return "unknown";
 }
 
+/* Opens the card's object with what both card types show. */
 static void
-add_hex (JsonBuilder *b, const char *member, const guint8 *data, gsize len)
+card_json_head (JsonBuilder *b, const char *type, const char *state, int tries,
+                const guint8 *card_id, const guint8 *zone_id)
 {
-  g_autofree char *hex = otk_hex_encode (data, len);
-  json_builder_set_member_name (b, member);
-  json_builder_add_string_value (b, hex);
-}
-
-static void
-add_str (JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name (b, member);
-  value ? json_builder_add_string_value (b, value) : json_builder_add_null_value (b);
+  json_builder_begin_object (b);
+  tkectl_json_str (b, "type", type);
+  tkectl_json_str (b, "state", state);
+  tkectl_json_int (b, "pin_tries_left", tries);
+  tkectl_json_hex (b, "card_id", card_id, CARD_ID_SIZE);
+  tkectl_json_hex (b, "zone_id", zone_id, CARD_ID_SIZE);
 }
 
 static gboolean
@@ -50,35 +48,27 @@ show_ep11 (Tkectl *t, CardSession *s, GError **error)
   if (t->opts->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
 
-      json_builder_begin_object (b);
-      add_str (b, "type", "EP11");
-      add_str (b, "state", state_name (info->state, FALSE));
-      json_builder_set_member_name (b, "pin_tries_left");
-      json_builder_add_int_value (b, info->tries_left);
-      add_hex (b, "card_id", info->card_id, CARD_ID_SIZE);
-      add_hex (b, "zone_id", info->zone_id, CARD_ID_SIZE);
-      add_str (b, "description", info->description);
-      add_str (b, "admin_name", info->admin_name);
+      card_json_head (b, "EP11", state_name (info->state, FALSE), info->tries_left, info->card_id,
+                      info->zone_id);
+      tkectl_json_str (b, "description", info->description);
+      tkectl_json_str (b, "admin_name", info->admin_name);
       if (info->admin_name)
-        add_hex (b, "admin_ski", info->admin_ski, CARD_ID_SIZE);
+        tkectl_json_hex (b, "admin_ski", info->admin_ski, CARD_ID_SIZE);
       json_builder_set_member_name (b, "key_parts");
       json_builder_begin_array (b);
       for (guint i = 0; i < info->key_parts->len; i++)
         {
           const CardKeyPartInfo *kp = g_ptr_array_index (info->key_parts, i);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "index");
-          json_builder_add_int_value (b, kp->index);
-          add_str (b, "description", kp->description);
-          add_hex (b, "verification_pattern", kp->vp, CARD_ID_SIZE);
+          tkectl_json_int (b, "index", kp->index);
+          tkectl_json_str (b, "description", kp->description);
+          tkectl_json_hex (b, "verification_pattern", kp->vp, CARD_ID_SIZE);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      tkectl_print_json (root);
+      tkectl_print_builder (b);
       return TRUE;
     }
   card_id = otk_hex_encode (info->card_id, CARD_ID_SIZE);
@@ -117,17 +107,11 @@ show_ca (Tkectl *t, CardSession *s, GError **error)
   if (t->opts->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
 
-      json_builder_begin_object (b);
-      add_str (b, "type", "CA");
-      add_str (b, "state", state_name (info->state, TRUE));
-      json_builder_set_member_name (b, "pin_tries_left");
-      json_builder_add_int_value (b, info->tries_left);
-      add_hex (b, "card_id", info->card_id, CARD_ID_SIZE);
-      add_hex (b, "zone_id", info->zone_id, CARD_ID_SIZE);
-      add_str (b, "zone_description", info->zone_description);
-      add_str (b, "card_description", info->card_description);
+      card_json_head (b, "CA", state_name (info->state, TRUE), info->tries_left, info->card_id,
+                      info->zone_id);
+      tkectl_json_str (b, "zone_description", info->zone_description);
+      tkectl_json_str (b, "card_description", info->card_description);
       json_builder_set_member_name (b, "trusted_roots");
       json_builder_begin_array (b);
       for (guint i = 0; i < info->n_roots; i++)
@@ -137,8 +121,7 @@ show_ca (Tkectl *t, CardSession *s, GError **error)
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      tkectl_print_json (root);
+      tkectl_print_builder (b);
       return TRUE;
     }
   card_id = otk_hex_encode (info->card_id, CARD_ID_SIZE);
@@ -242,13 +225,10 @@ tkectl_readers (Tkectl *t, GError **error)
       if (t->opts->json)
         {
           json_builder_begin_object (b);
-          add_str (b, "name", card_reader_get_name (r));
-          json_builder_set_member_name (b, "role");
-          json_builder_add_int_value (b, role);
-          json_builder_set_member_name (b, "pin_pad");
-          json_builder_add_boolean_value (b, card_reader_has_pin_pad (r));
-          json_builder_set_member_name (b, "card_present");
-          json_builder_add_boolean_value (b, present);
+          tkectl_json_str (b, "name", card_reader_get_name (r));
+          tkectl_json_int (b, "role", role);
+          tkectl_json_bool (b, "pin_pad", card_reader_has_pin_pad (r));
+          tkectl_json_bool (b, "card_present", present);
           json_builder_end_object (b);
         }
       else
@@ -258,10 +238,8 @@ tkectl_readers (Tkectl *t, GError **error)
     }
   if (t->opts->json)
     {
-      g_autoptr (JsonNode) root = NULL;
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      tkectl_print_json (root);
+      tkectl_print_builder (b);
     }
   return TRUE;
 }

@@ -38,6 +38,44 @@ static const struct
 };
 
 void
+tkectl_json_str (JsonBuilder *b, const char *member, const char *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+tkectl_json_int (JsonBuilder *b, const char *member, gint64 value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_int_value (b, value);
+}
+
+void
+tkectl_json_bool (JsonBuilder *b, const char *member, gboolean value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_boolean_value (b, value);
+}
+
+void
+tkectl_json_hex (JsonBuilder *b, const char *member, const guint8 *data, gsize len)
+{
+  g_autofree char *hex = otk_hex_encode (data, len);
+  tkectl_json_str (b, member, hex);
+}
+
+void
+tkectl_print_builder (JsonBuilder *b)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  tkectl_print_json (root);
+}
+
+void
 tkectl_print_json (JsonNode *node)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -95,30 +133,22 @@ tkectl_list_units (Tkectl *t, GError **error)
   if (t->opts->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
 
       json_builder_begin_array (b);
       for (guint i = 0; i < units->len; i++)
         {
           TkeUnit *u = g_ptr_array_index (units, i);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "service_instance");
-          json_builder_add_string_value (b, u->instance);
-          json_builder_set_member_name (b, "crypto_unit_num");
-          json_builder_add_int_value (b, u->num);
-          json_builder_set_member_name (b, "unit_id");
-          json_builder_add_string_value (b, u->unit_id);
-          json_builder_set_member_name (b, "selected");
-          json_builder_add_boolean_value (b, u->selected);
-          json_builder_set_member_name (b, "type");
-          json_builder_add_string_value (b, tke_unit_kind_to_string (u->kind));
-          json_builder_set_member_name (b, "location");
-          json_builder_add_string_value (b, u->location);
+          tkectl_json_str (b, "service_instance", u->instance);
+          tkectl_json_int (b, "crypto_unit_num", u->num);
+          tkectl_json_str (b, "unit_id", u->unit_id);
+          tkectl_json_bool (b, "selected", u->selected);
+          tkectl_json_str (b, "type", tke_unit_kind_to_string (u->kind));
+          tkectl_json_str (b, "location", u->location);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      tkectl_print_json (root);
+      tkectl_print_builder (b);
       return TRUE;
     }
   for (guint i = 0; i < units->len; i++)
@@ -138,31 +168,27 @@ tkectl_list_units (Tkectl *t, GError **error)
 /* ---- state listings ------------------------------------------------------- */
 
 static void
-json_add_hex (JsonBuilder *b, const char *member, const guint8 *data, gsize len)
+register_to_json (JsonBuilder *b, const char *member, const char *status, const guint8 *vp)
 {
-  g_autofree char *hex = otk_hex_encode (data, len);
   json_builder_set_member_name (b, member);
-  json_builder_add_string_value (b, hex);
+  json_builder_begin_object (b);
+  tkectl_json_str (b, "status", status);
+  tkectl_json_hex (b, "verification_pattern", vp, CU_VP_LEN);
+  json_builder_end_object (b);
 }
 
 static void
 state_to_json (JsonBuilder *b, const TkeUnit *u, const CuUnitState *st, guint sections)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "service_instance");
-  json_builder_add_string_value (b, u->instance);
-  json_builder_set_member_name (b, "crypto_unit_num");
-  json_builder_add_int_value (b, u->num);
-  json_builder_set_member_name (b, "unit_id");
-  json_builder_add_string_value (b, u->unit_id);
+  tkectl_json_str (b, "service_instance", u->instance);
+  tkectl_json_int (b, "crypto_unit_num", u->num);
+  tkectl_json_str (b, "unit_id", u->unit_id);
   if (sections & SECTION_THRESHOLDS)
     {
-      json_builder_set_member_name (b, "signature_threshold");
-      json_builder_add_int_value (b, st->signature_threshold);
-      json_builder_set_member_name (b, "revocation_threshold");
-      json_builder_add_int_value (b, st->revocation_threshold);
-      json_builder_set_member_name (b, "imprint_mode");
-      json_builder_add_boolean_value (b, cu_unit_state_is_imprint_mode (st));
+      tkectl_json_int (b, "signature_threshold", st->signature_threshold);
+      tkectl_json_int (b, "revocation_threshold", st->revocation_threshold);
+      tkectl_json_bool (b, "imprint_mode", cu_unit_state_is_imprint_mode (st));
     }
   if (sections & SECTION_ADMINS)
     {
@@ -171,39 +197,25 @@ state_to_json (JsonBuilder *b, const TkeUnit *u, const CuUnitState *st, guint se
       for (guint i = 0; i < st->n_admins; i++)
         {
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, st->admins[i].name);
-          json_add_hex (b, "ski", st->admins[i].ski, CU_SKI_LEN);
+          tkectl_json_str (b, "name", st->admins[i].name);
+          tkectl_json_hex (b, "ski", st->admins[i].ski, CU_SKI_LEN);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
     }
   if (sections & SECTION_NEW_MK)
-    {
-      json_builder_set_member_name (b, "new_register");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "status");
-      json_builder_add_string_value (b, new_state_name (st->new_state));
-      json_add_hex (b, "verification_pattern", st->new_vp, CU_VP_LEN);
-      json_builder_end_object (b);
-    }
+    register_to_json (b, "new_register", new_state_name (st->new_state), st->new_vp);
   if (sections & SECTION_CURRENT_MK)
-    {
-      json_builder_set_member_name (b, "current_register");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "status");
-      json_builder_add_string_value (b, current_state_name (st->current_state));
-      json_add_hex (b, "verification_pattern", st->current_vp, CU_VP_LEN);
-      json_builder_end_object (b);
-    }
+    register_to_json (b, "current_register", current_state_name (st->current_state),
+                      st->current_vp);
   if (sections & SECTION_CONTROL_POINTS)
     {
       json_builder_set_member_name (b, "control_points");
       json_builder_begin_object (b);
       for (guint i = 0; i < G_N_ELEMENTS (control_points); i++)
         {
-          json_builder_set_member_name (b, control_points[i].json);
-          json_builder_add_boolean_value (b, (st->control_points & control_points[i].bit) != 0);
+          tkectl_json_bool (b, control_points[i].json,
+                            (st->control_points & control_points[i].bit) != 0);
         }
       json_builder_end_object (b);
     }
@@ -296,14 +308,12 @@ list_sections (Tkectl *t, guint sections, GError **error)
   if (t->opts->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
 
       json_builder_begin_array (b);
       for (guint i = 0; i < units->len; i++)
         state_to_json (b, g_ptr_array_index (units, i), g_ptr_array_index (states, i), sections);
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      tkectl_print_json (root);
+      tkectl_print_builder (b);
       return TRUE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (section_titles); i++)
@@ -407,22 +417,19 @@ tkectl_compare (Tkectl *t, GError **error)
   if (t->opts->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
       guint all = 0;
 
       for (guint i = 0; i < G_N_ELEMENTS (section_titles); i++)
         all |= section_titles[i].section;
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "configured_differently");
-      json_builder_add_boolean_value (b, differ);
+      tkectl_json_bool (b, "configured_differently", differ);
       json_builder_set_member_name (b, "crypto_units");
       json_builder_begin_array (b);
       for (guint i = 0; i < units->len; i++)
         state_to_json (b, g_ptr_array_index (units, i), g_ptr_array_index (states, i), all);
       json_builder_end_array (b);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      tkectl_print_json (root);
+      tkectl_print_builder (b);
       return TRUE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (section_titles); i++)
@@ -458,36 +465,30 @@ tkectl_list_keyfiles (Tkectl *t, CardKeyfileKind kind, GError **error)
   if (t->opts->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
 
       json_builder_begin_array (b);
       for (guint i = 0; i < files->len; i++)
         {
           CardKeyfile *kf = g_ptr_array_index (files, i);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "key_num");
-          json_builder_add_int_value (b, i + 1);
-          json_builder_set_member_name (b, sig ? "admin_name" : "description");
-          json_builder_add_string_value (b, card_keyfile_get_name (kf));
-          json_builder_set_member_name (b, sig ? "ski" : "verification_pattern");
-          json_builder_add_string_value (b, card_keyfile_get_id_hex (kf));
-          json_builder_set_member_name (b, "file");
-          json_builder_add_string_value (b, card_keyfile_get_path (kf));
+          tkectl_json_int (b, "key_num", i + 1);
+          tkectl_json_str (b, sig ? "admin_name" : "description", card_keyfile_get_name (kf));
+          tkectl_json_str (b, sig ? "ski" : "verification_pattern", card_keyfile_get_id_hex (kf));
+          tkectl_json_str (b, "file", card_keyfile_get_path (kf));
           if (sig)
             {
-              json_builder_set_member_name (b, "selected");
-              json_builder_add_boolean_value (b, g_strv_contains ((const char *const *)signing,
-                                                                  card_keyfile_get_file_name (kf)));
-              json_builder_set_member_name (b, "format");
-              json_builder_add_string_value (
-                  b, card_keyfile_get_format (kf) == CARD_KEYFILE_FORMAT_TKE_CLI ? "tke-cli"
-                                                                                 : "opentke");
+              tkectl_json_bool (
+                  b, "selected",
+                  g_strv_contains ((const char *const *)signing, card_keyfile_get_file_name (kf)));
+              tkectl_json_str (b, "format",
+                               card_keyfile_get_format (kf) == CARD_KEYFILE_FORMAT_TKE_CLI
+                                   ? "tke-cli"
+                                   : "opentke");
             }
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      tkectl_print_json (root);
+      tkectl_print_builder (b);
       return TRUE;
     }
   if (files->len == 0)

@@ -231,20 +231,16 @@ verb_target (Tkectl *t, GError **error)
   if (t->opts->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
       const char *turl = tke_workstation_get_target_url (t->ws);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "url");
-      turl ? json_builder_add_string_value (b, turl) : json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "credential_file");
-      json_builder_add_string_value (b, turl ? tke_workstation_get_target_credential_file (t->ws)
-                                             : "");
-      json_builder_set_member_name (b, "fingerprint");
-      json_builder_add_string_value (b, turl ? tke_workstation_get_target_fingerprint (t->ws) : "");
+      tkectl_json_str (b, "url", turl);
+      tkectl_json_str (b, "credential_file",
+                       turl ? tke_workstation_get_target_credential_file (t->ws) : "");
+      tkectl_json_str (b, "fingerprint",
+                       turl ? tke_workstation_get_target_fingerprint (t->ws) : "");
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      tkectl_print_json (root);
+      tkectl_print_builder (b);
     }
   else if (tke_workstation_get_target_url (t->ws))
     g_print ("TARGET: %s\nCREDENTIAL FILE: %s\nFINGERPRINT: %s\n",

@@ -50,3 +50,10 @@ gboolean tkectl_card_import (Tkectl *t, GError **error);
 
 /* Prints @node as pretty JSON on stdout. */
 void tkectl_print_json (JsonNode *node);
+/* The builder's document, printed. */
+void tkectl_print_builder (JsonBuilder *b);
+/* One member of the current object (a NULL string is null). */
+void tkectl_json_str (JsonBuilder *b, const char *member, const char *value);
+void tkectl_json_int (JsonBuilder *b, const char *member, gint64 value);
+void tkectl_json_bool (JsonBuilder *b, const char *member, gboolean value);
+void tkectl_json_hex (JsonBuilder *b, const char *member, const guint8 *data, gsize len);
