@@ -26,14 +26,6 @@ mode=cards
 tkectl=$build/tke-app/cli/tkectl
 vcard=$build/applets/tke-vcard
 
-if [ "$gui" = 1 ]; then
-  if [ -x "$build/tke-app/tke" ]; then
-    exec "$build/tke-app/tke"
-  fi
-  echo "The TKE application (GUI) is not there yet: it arrives with its own issue."
-  echo "Run scripts/demo without --gui for the ceremony on the command line."
-  exit 1
-fi
 if [ ! -x "$tkectl" ]; then
   echo "ceremony-demo: $tkectl is not built" >&2
   exit 1
@@ -42,6 +34,26 @@ fi
 XDG_DATA_HOME=$(mktemp -d "${TMPDIR:-/tmp}/opentke-demo.XXXXXX")
 export XDG_DATA_HOME
 unset CLOUDTKEFILES OPENTKE_KEYFILE_KDF_LOG2N
+
+# --gui: the TKE application on a fresh virtual workstation (blank cards in
+# the deck, the local service instance), when it is built.
+if [ "$gui" = 1 ]; then
+  tke=$build/tke-app/gui/tke
+  if [ ! -x "$tke" ]; then
+    echo "The TKE application (GUI) is not built in $build: it comes with its own issue."
+    echo "Run scripts/demo without --gui for the ceremony on the command line."
+    exit 1
+  fi
+  export OPENTKE_CARD_BACKEND=virtual
+  export OPENTKE_DECK=$XDG_DATA_HOME/opentke/deck
+  mkdir -p "$OPENTKE_DECK"
+  for c in ca ca-backup admin1 admin2 part1 part2 part3 part1-copy; do
+    "$vcard" new "$c" >/dev/null || exit 1
+  done
+  echo "Virtual workstation in $XDG_DATA_HOME (cards: $("$vcard" list | tr '\n' ' '))"
+  echo "Move cards with: OPENTKE_DECK=$OPENTKE_DECK $vcard insert NAME --reader 1|2"
+  exec "$tke"
+fi
 start=$(date +%s%N)
 n_steps=0
 
