@@ -1,24 +1,22 @@
 /* cu-cert.c: certificates, chains and the key transport blob
- * (docs/interfaces.md). */
+ * (docs/interfaces.md), unit side: common/otk-crypto.c with libcrypto-unit's GErrors. */
 #include "cu-cert.h"
 
-#include "secure.h"
+#include "otk-crypto.h"
 
 #include <string.h>
 
 void
 cu_ski_from_point (const uint8_t point[CU_POINT_LEN], uint8_t ski[CU_SKI_LEN])
 {
-  cu_sha256 (point, CU_POINT_LEN, ski);
+  if (otk_crypto_ski (point, ski) != OTK_CRYPTO_OK)
+    g_error ("SHA-256 is not available");
 }
 
 gboolean
 cu_point_from_key (EVP_PKEY *key, uint8_t point[CU_POINT_LEN], GError **error)
 {
-  size_t len = 0;
-
-  if (EVP_PKEY_get_octet_string_param (key, "pub", point, CU_POINT_LEN, &len) != 1
-      || len != CU_POINT_LEN || point[0] != 0x04)
+  if (otk_crypto_p521_point (key, point) != OTK_CRYPTO_OK)
     {
       cu_set_openssl_error (error, "reading a P-521 public key");
       return FALSE;
@@ -29,13 +27,8 @@ cu_point_from_key (EVP_PKEY *key, uint8_t point[CU_POINT_LEN], GError **error)
 void
 cu_verification_pattern (const uint8_t key[CU_KEY_PART_LEN], uint8_t vp[CU_VP_LEN])
 {
-  static const char label[] = "OpenTKE-VP-v1";
-  uint8_t buf[sizeof label - 1 + CU_KEY_PART_LEN];
-
-  memcpy (buf, label, sizeof label - 1);
-  memcpy (buf + sizeof label - 1, key, CU_KEY_PART_LEN);
-  cu_sha256 (buf, sizeof buf, vp);
-  secure_clear (buf, sizeof buf);
+  if (otk_crypto_vp (key, vp) != OTK_CRYPTO_OK)
+    g_error ("SHA-256 is not available");
 }
 
 gboolean
@@ -43,15 +36,13 @@ cu_cert_make (CuCertType type, const uint8_t subject[32], const uint8_t point[CU
               EVP_PKEY *issuer, const uint8_t issuer_point[CU_POINT_LEN], uint8_t cert[CU_CERT_LEN],
               GError **error)
 {
-  uint8_t digest[CU_DIGEST_LEN];
-
-  cert[0] = 1;
-  cert[1] = (uint8_t)type;
-  memcpy (cert + 2, subject, 32);
-  memcpy (cert + 34, point, CU_POINT_LEN);
-  cu_ski_from_point (issuer_point, cert + 167);
-  cu_sha512 (cert, CU_CERT_SIGNED_LEN, digest);
-  return cu_ecdsa_sign_digest (issuer, digest, cert + CU_CERT_SIGNED_LEN, error);
+  if (otk_crypto_cert_sign ((uint8_t)type, subject, point, issuer, issuer_point, cert)
+      != OTK_CRYPTO_OK)
+    {
+      cu_set_openssl_error (error, "signing a certificate");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -63,32 +54,36 @@ cu_cert_parse (const uint8_t cert[CU_CERT_LEN], CuCertFields *fields)
   memcpy (fields->issuer_ski, cert + 167, CU_SKI_LEN);
 }
 
+/* The GError of a chain that otk_crypto_chain_verify() or
+ * otk_crypto_key_part_seal() refused. */
 static gboolean
-cert_check_signature (const uint8_t cert[CU_CERT_LEN], const uint8_t issuer_point[CU_POINT_LEN],
-                      GError **error)
+chain_error (int rc, GError **error)
 {
-  g_autoptr (EVP_PKEY) issuer = NULL;
-  uint8_t digest[CU_DIGEST_LEN];
-  uint8_t ski[CU_SKI_LEN];
-  GError *local = NULL;
-
-  cu_ski_from_point (issuer_point, ski);
-  if (cert[0] != 1 || memcmp (cert + 167, ski, CU_SKI_LEN) != 0)
-    goto bad;
-  issuer = cu_p521_from_point (issuer_point, NULL);
-  if (issuer == NULL)
-    goto bad;
-  cu_sha512 (cert, CU_CERT_SIGNED_LEN, digest);
-  if (cu_ecdsa_verify_digest (issuer, digest, cert + CU_CERT_SIGNED_LEN, &local))
-    return TRUE;
-  if (local != NULL)
+  switch (rc)
     {
-      g_propagate_error (error, local);
-      return FALSE;
+      case OTK_CRYPTO_ERR_BAD_ROOT:
+        g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
+                     "The crypto-unit root certificate is not a valid self-signed root");
+        break;
+      case OTK_CRYPTO_ERR_CHAIN_FORM:
+        g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
+                     "A certificate chain is 1 or 2 certificates of %d bytes", CU_CERT_LEN);
+        break;
+      case OTK_CRYPTO_ERR_CHAIN_TYPE:
+        g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
+                     "The certificate chain has a certificate of the wrong type");
+        break;
+      case OTK_CRYPTO_ERR_VERIFY:
+        g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
+                     "A certificate of the chain is not signed by its issuer");
+        break;
+      case OTK_CRYPTO_ERR_INVALID:
+        g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT,
+                     "The public key is not an uncompressed point on the P-521 curve");
+        break;
+      default:
+        cu_set_openssl_error (error, "certificate chain");
     }
-bad:
-  g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
-               "A certificate of the chain is not signed by its issuer");
   return FALSE;
 }
 
@@ -98,46 +93,18 @@ cu_certificate_verify_chain (const uint8_t *chain, size_t chain_len,
                              uint8_t leaf_subject[32], uint8_t leaf_point[CU_POINT_LEN],
                              GError **error)
 {
-  CuCertFields issuer;
-  size_t n = chain_len / CU_CERT_LEN;
+  CuCertFields leaf;
+  int rc = otk_crypto_chain_verify (chain, chain_len, root, CU_CERT_LEN);
 
-  cu_cert_parse (root, &issuer);
-  if (issuer.type != CU_CERT_ROOT || !cert_check_signature (root, issuer.point, NULL))
-    {
-      g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
-                   "The crypto-unit root certificate is not a valid self-signed root");
-      return FALSE;
-    }
-  if (chain_len == 0 || chain_len % CU_CERT_LEN != 0 || n > 2)
-    {
-      g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
-                   "A certificate chain is 1 or 2 certificates of %d bytes", CU_CERT_LEN);
-      return FALSE;
-    }
-  /* From the certificate the root signed down to the leaf; each level is
-   * one type below its issuer: root (1) -> device (2) -> importer (3). */
-  for (size_t i = n; i-- > 0;)
-    {
-      const uint8_t *cert = chain + i * CU_CERT_LEN;
-      CuCertFields fields;
-
-      cu_cert_parse (cert, &fields);
-      if (fields.type != issuer.type + 1)
-        {
-          g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
-                       "The certificate chain has a certificate of the wrong type");
-          return FALSE;
-        }
-      if (!cert_check_signature (cert, issuer.point, error))
-        return FALSE;
-      issuer = fields;
-    }
+  if (rc != OTK_CRYPTO_OK)
+    return chain_error (rc, error);
+  cu_cert_parse (chain, &leaf);
   if (leaf_type != NULL)
-    *leaf_type = issuer.type;
+    *leaf_type = leaf.type;
   if (leaf_subject != NULL)
-    memcpy (leaf_subject, issuer.subject, 32);
+    memcpy (leaf_subject, leaf.subject, 32);
   if (leaf_point != NULL)
-    memcpy (leaf_point, issuer.point, CU_POINT_LEN);
+    memcpy (leaf_point, leaf.point, CU_POINT_LEN);
   return TRUE;
 }
 
@@ -156,51 +123,19 @@ cu_importer_binding (const char *instance, const uint8_t unit_id[CU_UNIT_ID_LEN]
   cu_sha256 (buf->data, buf->len, binding);
 }
 
-/* K = HKDF-SHA-512(salt = importer SKI, IKM = Z, info = label || subject). */
-static gboolean
-transit_key (const char *label, const uint8_t z[66], const uint8_t importer_ski[CU_SKI_LEN],
-             const uint8_t importer_subject[32], uint8_t k[CU_AES_KEY_LEN], GError **error)
-{
-  uint8_t info[64];
-  size_t label_len = strlen (label);
-
-  g_assert (label_len + 32 <= sizeof info);
-  memcpy (info, label, label_len);
-  memcpy (info + label_len, importer_subject, 32);
-  return cu_hkdf_sha512 (importer_ski, CU_SKI_LEN, z, 66, info, label_len + 32, k, CU_AES_KEY_LEN,
-                         error);
-}
-
 gboolean
 cu_transit_encrypt (const char *label, const uint8_t secret[32],
                     const uint8_t importer_point[CU_POINT_LEN], const uint8_t importer_subject[32],
                     uint8_t blob[CU_KEY_PART_BLOB_LEN], GError **error)
 {
-  g_autoptr (EVP_PKEY) importer = NULL;
-  g_autoptr (EVP_PKEY) eph = NULL;
-  uint8_t z[66];
-  uint8_t k[CU_AES_KEY_LEN];
-  uint8_t *nonce = blob + CU_BLOB_HEADER_LEN;
-  gboolean ok = FALSE;
+  int rc = otk_crypto_seal (label, importer_point, importer_subject, secret, 32, blob);
 
-  importer = cu_p521_from_point (importer_point, error);
-  if (importer == NULL || (eph = cu_p521_generate (error)) == NULL)
-    goto out;
-  blob[0] = 0x01;
-  if (!cu_point_from_key (eph, blob + 1, error))
-    goto out;
-  cu_ski_from_point (importer_point, blob + CU_BLOB_SKI_OFFSET);
-  if (!cu_ecdh (eph, importer, z, error)
-      || !transit_key (label, z, blob + CU_BLOB_SKI_OFFSET, importer_subject, k, error)
-      || !cu_random (nonce, CU_GCM_NONCE_LEN, error)
-      || !cu_gcm_encrypt (k, nonce, blob, CU_BLOB_HEADER_LEN, secret, 32, nonce + CU_GCM_NONCE_LEN,
-                          nonce + CU_GCM_NONCE_LEN + 32, error))
-    goto out;
-  ok = TRUE;
-out:
-  secure_clear (z, sizeof z);
-  secure_clear (k, sizeof k);
-  return ok;
+  if (rc == OTK_CRYPTO_ERR_INVALID)
+    g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT,
+                 "The public key is not an uncompressed point on the P-521 curve");
+  else if (rc != OTK_CRYPTO_OK)
+    cu_set_openssl_error (error, "encrypting a key");
+  return rc == OTK_CRYPTO_OK;
 }
 
 gboolean
@@ -208,36 +143,29 @@ cu_transit_decrypt (const char *label, const uint8_t blob[CU_KEY_PART_BLOB_LEN],
                     const uint8_t importer_point[CU_POINT_LEN], const uint8_t importer_subject[32],
                     uint8_t secret[32], GError **error)
 {
-  g_autoptr (EVP_PKEY) eph = NULL;
-  uint8_t ski[CU_SKI_LEN];
-  uint8_t z[66];
-  uint8_t k[CU_AES_KEY_LEN];
-  const uint8_t *nonce = blob + CU_BLOB_HEADER_LEN;
-  gboolean ok = FALSE;
+  int rc = otk_crypto_unseal (label, importer, importer_point, importer_subject, blob,
+                              CU_KEY_PART_BLOB_LEN, secret);
 
-  cu_ski_from_point (importer_point, ski);
-  if (blob[0] != 0x01 || memcmp (blob + CU_BLOB_SKI_OFFSET, ski, CU_SKI_LEN) != 0)
+  switch (rc)
     {
-      g_set_error (error, CU_ERROR, CU_ERROR_IMPORTER,
-                   "The encrypted key is not for this importer key");
-      goto out;
+      case OTK_CRYPTO_OK:
+        return TRUE;
+      case OTK_CRYPTO_ERR_WRONG_KEY:
+        g_set_error (error, CU_ERROR, CU_ERROR_IMPORTER,
+                     "The encrypted key is not for this importer key");
+        break;
+      case OTK_CRYPTO_ERR_INVALID:
+        g_set_error (error, CU_ERROR, CU_ERROR_IMPORTER,
+                     "The encrypted key is not a valid key part blob");
+        break;
+      case OTK_CRYPTO_ERR_VERIFY:
+        g_set_error (error, CU_ERROR, CU_ERROR_IMPORTER,
+                     "The data does not decrypt: it was altered or is for another key");
+        break;
+      default:
+        cu_set_openssl_error (error, "decrypting a key");
     }
-  eph = cu_p521_from_point (blob + 1, NULL);
-  if (eph == NULL)
-    {
-      g_set_error (error, CU_ERROR, CU_ERROR_IMPORTER,
-                   "The encrypted key has an invalid ephemeral key");
-      goto out;
-    }
-  if (!cu_ecdh (importer, eph, z, error) || !transit_key (label, z, ski, importer_subject, k, error)
-      || !cu_gcm_decrypt (k, nonce, blob, CU_BLOB_HEADER_LEN, nonce + CU_GCM_NONCE_LEN, 32,
-                          nonce + CU_GCM_NONCE_LEN + 32, secret, CU_ERROR_IMPORTER, error))
-    goto out;
-  ok = TRUE;
-out:
-  secure_clear (z, sizeof z);
-  secure_clear (k, sizeof k);
-  return ok;
+  return FALSE;
 }
 
 gboolean
@@ -245,19 +173,18 @@ cu_key_part_encrypt (const uint8_t part[CU_KEY_PART_LEN], GBytes *importer_chain
                      const uint8_t root[CU_CERT_LEN], uint8_t blob[CU_KEY_PART_BLOB_LEN],
                      GError **error)
 {
-  CuCertType type = 0;
-  uint8_t subject[32];
-  uint8_t point[CU_POINT_LEN];
   size_t len = 0;
   const uint8_t *chain = g_bytes_get_data (importer_chain, &len);
+  int rc = otk_crypto_key_part_seal (part, chain, len, root, CU_CERT_LEN, blob);
 
-  if (!cu_certificate_verify_chain (chain, len, root, &type, subject, point, error))
-    return FALSE;
-  if (type != CU_CERT_IMPORTER)
+  if (rc == OTK_CRYPTO_OK)
+    return TRUE;
+  if (rc == OTK_CRYPTO_ERR_CHAIN_TYPE
+      && otk_crypto_chain_verify (chain, len, root, CU_CERT_LEN) == OTK_CRYPTO_OK)
     {
       g_set_error (error, CU_ERROR, CU_ERROR_CERTIFICATE,
                    "The chain does not end in a crypto unit importer key");
       return FALSE;
     }
-  return cu_transit_encrypt (CU_LABEL_KEY_PART, part, point, subject, blob, error);
+  return chain_error (rc, error);
 }

@@ -4,9 +4,7 @@
 
 #include "cu-crypto.h"
 
-#define CU_CERT_SIGNED_LEN 199
 #define CU_CHAIN_LEN       (2 * CU_CERT_LEN) /* importer || device */
-#define CU_BLOB_HEADER_LEN 166
 #define CU_BLOB_SKI_OFFSET 134
 
 #define CU_LABEL_KEY_PART   "OpenTKE key part v1"

@@ -1,8 +1,8 @@
 /* cu-crypto.h: the OpenSSL primitives of libcrypto-unit, in one place.
  *
- * P-521 keys, ECDSA r || s signatures over SHA-512 digests, ECDH, HKDF,
- * AES-256-GCM and AES key wrap with padding (RFC 5649).  Every function sets a
- * CU_ERROR_INTERNAL GError when OpenSSL fails. */
+ * P-521 keys, ECDSA r || s signatures over SHA-512 digests, AES-256-GCM (all
+ * common/otk-crypto.c, shared with the cards) and AES key wrap with padding
+ * (RFC 5649).  Every function sets a CU_ERROR_INTERNAL GError when OpenSSL fails. */
 #pragma once
 
 #include "opentke-common.h"
@@ -32,12 +32,6 @@ gboolean cu_ecdsa_sign_digest (EVP_PKEY *key, const uint8_t digest[CU_DIGEST_LEN
 /* FALSE without an error when the signature is wrong; FALSE with one on failure. */
 gboolean cu_ecdsa_verify_digest (EVP_PKEY *key, const uint8_t digest[CU_DIGEST_LEN],
                                  const uint8_t signature[CU_SIGNATURE_LEN], GError **error);
-
-/* Z = ECDH(own private, peer public), 66 bytes. */
-gboolean cu_ecdh (EVP_PKEY *own, EVP_PKEY *peer, uint8_t z[66], GError **error);
-gboolean cu_hkdf_sha512 (const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
-                         const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len,
-                         GError **error);
 
 /* AES-256-GCM: @out gets len bytes of ciphertext, @tag 16 bytes. */
 gboolean cu_gcm_encrypt (const uint8_t key[CU_AES_KEY_LEN], const uint8_t nonce[CU_GCM_NONCE_LEN],
