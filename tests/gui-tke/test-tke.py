@@ -211,6 +211,29 @@ def test_card_steps_refused_honestly(gui):
     assert missing in text, text
 
 
+def test_display_card_waits_for_card(gui):
+    """Display smart card asks for a card in reader 2 and goes on by itself when the card
+    is inserted in the Virtual card deck window."""
+    open_tab(gui, "Smart card")
+    before = log_text(gui).count("\n")
+    gui.deck_new_card("blank-1")
+    gui.click(main(gui), "Display smart card")
+    prompt = gui.wait_for(lambda: next(
+        (d for d in gui.app.children if d.name == "Display smart card" and d.showing
+         and gui.find(d, "label", "Card request") is not None), None),
+        "the request for a card in reader 2")
+    assert "reader 2" in gui.text(prompt, "Card request")
+    gui.deck_insert("blank-1", 2)
+    wait_closed(gui, prompt, "the card request to go on by itself")
+    gui.wait_for(lambda: any(line.startswith("Display smart card: ")
+                             for line in log_text(gui).split("\n")[before:]),
+                 "Display smart card to end")
+    text = gui.get(main(gui), "text", "Smart card contents").text
+    assert "EP11 smart card" in text and "No signature key" in text, text
+    assert "0 master key parts" in text, text
+    gui.deck_remove(2)
+
+
 def test_key_files(gui):
     use_key_files(gui)
     for name in ("alice", "bob"):
@@ -395,6 +418,8 @@ CASES = [
     ("Compare finds the selected units the same", test_compare),
     ("Smart card steps missing from the core are refused with a dialog",
      test_card_steps_refused_honestly),
+    ("Display smart card goes on by itself when the card is inserted",
+     test_display_card_waits_for_card),
     ("Key files: two signature keys, three key parts, signing keys selected", test_key_files),
     ("Add administrator adds alice and bob to both units", test_add_administrators),
     ("Change signature thresholds leaves imprint mode", test_thresholds),

@@ -115,7 +115,7 @@ step_display_card (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
   if (session == NULL || !card_ep11_get_info (session, &info, error))
     return FALSE;
   text = describe_ep11_info (info);
-  tke_job_set_result (job, text);
+  tke_job_set_card_text (job, text);
   return TRUE;
 }
 

@@ -143,6 +143,9 @@ static void
 label_set_wrapped (GtkLabel *label)
 {
   gtk_label_set_line_wrap (label, TRUE);
+  /* A wrapped label asks for its height at its narrowest: without a width it makes
+   * the dialog tall and empty. */
+  gtk_label_set_width_chars (label, 50);
   gtk_label_set_max_width_chars (label, 60);
   gtk_label_set_xalign (label, 0);
 }

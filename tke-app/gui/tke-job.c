@@ -18,6 +18,7 @@ struct _TkeJob
   gboolean use_cards;
   GCancellable *cancellable;
   char *result;          /* from the step: shown when it ends */
+  char *card_text;       /* from the step: for the Smart card tab */
   TkeSnapshot *snapshot; /* read after the step */
 };
 
@@ -34,6 +35,7 @@ job_free (gpointer data)
   g_free (job->title);
   g_free (job->warning);
   g_free (job->result);
+  g_free (job->card_text);
   tke_snapshot_free (job->snapshot);
   g_free (job);
 }
@@ -43,6 +45,13 @@ tke_job_set_result (TkeJob *job, const char *text)
 {
   g_free (job->result);
   job->result = g_strdup (text);
+}
+
+void
+tke_job_set_card_text (TkeJob *job, const char *text)
+{
+  g_free (job->card_text);
+  job->card_text = g_strdup (text);
 }
 
 gboolean
@@ -115,6 +124,8 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   tke_window_refresh_readers (job->window);
   if (ok)
     {
+      if (job->card_text != NULL)
+        tke_window_set_card_text (job->window, job->card_text);
       line = g_strdup_printf (_ ("%s: done."), job->title);
       tke_window_log (job->window, line);
       if (job->result != NULL)

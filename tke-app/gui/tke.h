@@ -110,6 +110,8 @@ void tke_job_run_with_warning (TkeWindow *window, const char *title, const char 
                                TkeStepFunc step, gpointer data, GDestroyNotify data_free);
 /* From @step: a text shown in a dialog when the step has ended (Compare). */
 void tke_job_set_result (TkeJob *job, const char *text);
+/* From @step: what the card holds, for the box of the Smart card tab. */
+void tke_job_set_card_text (TkeJob *job, const char *text);
 /* From @step: TRUE when admins, key parts and signatures come from smart cards. */
 gboolean tke_job_uses_cards (TkeJob *job);
 /* From @step: the job's window may not be used; the application's card context may. */
