@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/ceremony-demo.sh BUILD_DIR GUI_FLAG [--files]
+# scripts/ceremony-demo.sh BUILD_DIR GUI_FLAG [--files] [--remote]
 #
 # The key ceremony of a fresh workstation, with tkectl and the local service
 # instance (2 operational + 2 recovery crypto units), printed as a person at
@@ -14,15 +14,24 @@
 #
 #   --files   the key-part-file approach of seed 002 instead (signature keys
 #             and key parts in password-protected files).
+#   --remote  the crypto units served by a cryptounitd started for the demo
+#             on 127.0.0.1 (HTTPS, pinned certificate), not the local ones.
 #
 # The workstation is a new temporary folder ($XDG_DATA_HOME of the demo),
 # kept at the end so that you can look at it or go on with tkectl.
 set -uo pipefail
 
-build=${1:?usage: ceremony-demo.sh BUILD_DIR GUI_FLAG [--files]}
+build=${1:?usage: ceremony-demo.sh BUILD_DIR GUI_FLAG [--files] [--remote]}
 gui=${2:-0}
 mode=cards
-[ "${3:-}" = --files ] && mode=files
+remote=0
+for arg in "${@:3}"; do
+  case "$arg" in
+    --files) mode=files ;;
+    --remote) remote=1 ;;
+    *) echo "ceremony-demo: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 tkectl=$build/tke-app/cli/tkectl
 vcard=$build/applets/tke-vcard
 
@@ -56,6 +65,28 @@ if [ "$gui" = 1 ]; then
 fi
 start=$(date +%s%N)
 n_steps=0
+
+# --remote: a cryptounitd for the demo, and tkectl pointed at it.
+if [ "$remote" = 1 ]; then
+  cud=$build/libcrypto-unit/server/cryptounitd
+  [ -x "$cud" ] || { echo "ceremony-demo: $cud is not built" >&2; exit 1; }
+  port=$((20000 + RANDOM % 20000))
+  (umask 077; "$cud" init --state "$XDG_DATA_HOME/service" --instance demo --operational 2 \
+     --failover 0 --recovery 2 > "$XDG_DATA_HOME/credential.txt" 2>/dev/null) || {
+    echo "ceremony-demo: cryptounitd init failed" >&2; exit 1; }
+  fingerprint=$(awk '/^tls-fingerprint /{print $2}' "$XDG_DATA_HOME/credential.txt")
+  "$cud" serve --state "$XDG_DATA_HOME/service" --listen "127.0.0.1:$port" \
+    > "$XDG_DATA_HOME/cryptounitd.log" 2>&1 &
+  cud_pid=$!
+  trap 'kill "$cud_pid" 2>/dev/null' EXIT
+  export GIO_USE_PROXY_RESOLVER=dummy
+  "$tkectl" target --url "https://127.0.0.1:$port" --credential-file "$XDG_DATA_HOME/credential.txt" \
+    --fingerprint "$fingerprint" </dev/null || exit 1
+  for _ in $(seq 50); do
+    "$tkectl" cryptounits </dev/null >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+fi
 
 say () { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 

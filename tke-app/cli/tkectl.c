@@ -9,6 +9,14 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TKECTL_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TKECTL_SANITIZED 1
+#endif
+#endif
+
 typedef gboolean (*VerbFunc) (Tkectl *t, GError **error);
 
 typedef struct
@@ -378,8 +386,12 @@ main (int argc, char **argv)
   int status = 1;
 
   setlocale (LC_ALL, "");
-  /* Passwords and key parts pass through this process: no core dumps. */
+  /* Passwords and key parts pass through this process: no core dumps.  Not
+   * in AddressSanitizer builds, whose leak check at exit must attach to the
+   * process's threads and cannot when it is not dumpable. */
+#if !defined(TKECTL_SANITIZED)
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 
   if (!parse_args (argc, argv, &opts, &verb_name) || !verb_name)
     {

@@ -24,6 +24,9 @@ STEP (step_clear_new, tke_ceremony_mk_clear_new (c, error))
 STEP (step_clear_current, tke_ceremony_mk_clear_current (c, error))
 STEP (step_rotate, tke_ceremony_mk_rotate (c, error))
 STEP (step_zeroize, tke_ceremony_zeroize (c, error))
+STEP (step_card_sigkey_gen, tke_ceremony_card_sigkey_gen (c, error))
+STEP (step_card_mk_gen, tke_ceremony_card_mk_gen (c, error))
+STEP (step_card_copy, tke_ceremony_card_copy (c, error))
 STEP (step_sigkey_file, tke_ceremony_sigkey_add (c, error))
 STEP (step_key_part_file, tke_ceremony_mk_add (c, FALSE, error))
 STEP (step_select_sigkeys, tke_ceremony_sigkey_select (c, error))
@@ -51,15 +54,43 @@ step_compare (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
   return TRUE;
 }
 
-/* The smart card steps of the Smart card tab are not in the ceremony core yet. */
+/* Copy signature key file / Copy key part file: the file chosen here, copied by the core
+ * to the EP11 card in reader 2 (the core asks the file's password and the card's PIN). */
 static gboolean
-step_card_unavailable (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
+step_copy_file (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
 {
-  g_set_error (error, TKE_ERROR, TKE_ERROR_UNSUPPORTED,
-               _ ("%s is not available in this build yet: the ceremony core has no smart card "
-                  "step for it."),
-               (const char *)data);
-  return FALSE;
+  CardKeyfileKind kind = GPOINTER_TO_INT (data);
+  g_autoptr (GPtrArray) files = tke_ceremony_list_keyfiles (c, kind, error);
+  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) chosen = NULL;
+
+  if (files == NULL)
+    return FALSE;
+  if (files->len == 0)
+    {
+      g_set_error_literal (error, TKE_ERROR, TKE_ERROR_NOT_FOUND,
+                           kind == CARD_KEYFILE_SIGNATURE_KEY
+                               ? _ ("There is no signature key file on this workstation.")
+                               : _ ("There is no key part file on this workstation."));
+      return FALSE;
+    }
+  for (guint i = 0; i < files->len; i++)
+    {
+      const CardKeyfile *kf = g_ptr_array_index (files, i);
+
+      g_ptr_array_add (labels, g_strdup_printf ("%s  (%s)", card_keyfile_get_name (kf),
+                                                card_keyfile_get_file_name (kf)));
+    }
+  chosen = tke_prompter_choose (tke_ceremony_get_prompter (c),
+                                kind == CARD_KEYFILE_SIGNATURE_KEY
+                                    ? _ ("Signature key file to copy to the smart card")
+                                    : _ ("Key part file to copy to the smart card"),
+                                (const char *const *)labels->pdata, labels->len, 1, 1, error);
+  if (chosen == NULL)
+    return FALSE;
+  return tke_ceremony_card_import_file (
+      c, card_keyfile_get_path (g_ptr_array_index (files, g_array_index (chosen, guint, 0))),
+      error);
 }
 
 static char *
@@ -99,19 +130,11 @@ describe_ep11_info (const CardEp11Info *info)
 static gboolean
 step_display_card (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
 {
-  CardContext *ctx = tke_job_get_context (job, error);
-  CardReader *reader = ctx != NULL ? card_context_get_reader (ctx, CARD_READER_2, error) : NULL;
-  g_autoptr (CardSession) session = NULL;
+  g_autoptr (CardSession) session
+      = tke_ceremony_read_card (c, CARD_READER_2, CARD_APPLET_EP11, error);
   g_autoptr (CardEp11Info) info = NULL;
   g_autofree char *text = NULL;
 
-  if (reader == NULL)
-    return FALSE;
-  if (!card_reader_is_card_present (reader, NULL)
-      && !tke_prompter_card (tke_ceremony_get_prompter (c), CARD_READER_2, TRUE,
-                             _ ("an EP11 smart card"), error))
-    return FALSE;
-  session = card_session_open (reader, CARD_APPLET_EP11, error);
   if (session == NULL || !card_ep11_get_info (session, &info, error))
     return FALSE;
   text = describe_ep11_info (info);
@@ -126,6 +149,7 @@ typedef struct
   const char *action;
   const char *title; /* the button's label: the title of every prompt of the step */
   TkeStepFunc step;
+  gpointer data;       /* for @step */
   const char *warning; /* above the confirmation, or NULL */
 } StepAction;
 
@@ -139,11 +163,13 @@ typedef struct
       "to the current master key register.  This action can't be reversed.")
 
 static const StepAction step_actions[] = {
-  { "generate-signature-key", N_ ("Generate signature key"), step_card_unavailable },
-  { "generate-key-part", N_ ("Generate key part"), step_card_unavailable },
-  { "copy-smart-card", N_ ("Copy smart card"), step_card_unavailable },
-  { "copy-signature-key-file", N_ ("Copy signature key file"), step_card_unavailable },
-  { "copy-key-part-file", N_ ("Copy key part file"), step_card_unavailable },
+  { "generate-signature-key", N_ ("Generate signature key"), step_card_sigkey_gen },
+  { "generate-key-part", N_ ("Generate key part"), step_card_mk_gen },
+  { "copy-smart-card", N_ ("Copy smart card"), step_card_copy },
+  { "copy-signature-key-file", N_ ("Copy signature key file"), step_copy_file,
+    GINT_TO_POINTER (CARD_KEYFILE_SIGNATURE_KEY) },
+  { "copy-key-part-file", N_ ("Copy key part file"), step_copy_file,
+    GINT_TO_POINTER (CARD_KEYFILE_KEY_PART) },
   { "display-smart-card", N_ ("Display smart card"), step_display_card },
   { "add-crypto-units", N_ ("Add crypto units"), step_add_units },
   { "remove-crypto-units", N_ ("Remove crypto units"), step_remove_units },
@@ -154,7 +180,7 @@ static const StepAction step_actions[] = {
   { "change-signature-thresholds", N_ ("Change signature thresholds"), step_thresholds },
   { "load", N_ ("Load"), step_load },
   { "commit", N_ ("Commit"), step_commit },
-  { "set-immediate", N_ ("Set immediate"), step_set_immediate, SET_IMMEDIATE_WARNING },
+  { "set-immediate", N_ ("Set immediate"), step_set_immediate, NULL, SET_IMMEDIATE_WARNING },
   { "clear-new", N_ ("Clear new"), step_clear_new },
   { "clear-current", N_ ("Clear current"), step_clear_current },
   { "rotate", N_ ("Rotate"), step_rotate },
@@ -169,14 +195,9 @@ on_step_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   TkeWindow *self = user_data;
   const StepAction *entry = g_object_get_data (G_OBJECT (action), "tke-step");
-  const char *title = _ (entry->title);
-  gpointer data = NULL;
-
-  /* The unavailable card steps name themselves in their message. */
-  if (entry->step == step_card_unavailable)
-    data = (gpointer)title;
-  tke_job_run_with_warning (self, title, entry->warning != NULL ? _ (entry->warning) : NULL,
-                            entry->step, data, NULL);
+  tke_job_run_with_warning (self, _ (entry->title),
+                            entry->warning != NULL ? _ (entry->warning) : NULL, entry->step,
+                            entry->data, NULL);
 }
 
 void

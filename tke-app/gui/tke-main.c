@@ -2,7 +2,8 @@
  *
  *   tke                  real PIN-pad readers through pcscd
  *   tke --virtual[=DECK] the virtual card deck (default $OPENTKE_DECK, else
- *                        $XDG_DATA_HOME/opentke/deck) and its "Virtual card deck" window
+ *                        $XDG_DATA_HOME/opentke/deck) and its "Virtual card deck" window;
+ *                        also with OPENTKE_CARD_BACKEND=virtual in the environment
  */
 #include "tke.h"
 
@@ -54,6 +55,18 @@ main (int argc, char **argv)
       return 2;
     }
 
+  /* The ceremony core reaches the deck through these; set before any thread starts. */
+  if (!use_virtual && g_strcmp0 (g_getenv ("OPENTKE_CARD_BACKEND"), "virtual") == 0)
+    {
+      use_virtual = TRUE;
+      deck_dir = g_strdup ("");
+    }
+  if (use_virtual)
+    {
+      g_setenv ("OPENTKE_CARD_BACKEND", "virtual", TRUE);
+      if (deck_dir[0] != '\0')
+        g_setenv ("OPENTKE_DECK", deck_dir, TRUE);
+    }
   app = tke_application_new (use_virtual ? deck_dir : NULL);
   status = g_application_run (G_APPLICATION (app), argc, argv);
   g_free (deck_dir);
