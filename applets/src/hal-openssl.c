@@ -7,7 +7,8 @@
 #include "otk-crypto.h"
 #include "secure.h"
 
-/* The HAL's chunks, as otk-crypto chunks (same meaning, distinct types). */
+/* The HAL's chunks, as otk-crypto chunks (same meaning, distinct types).  The
+ * applets hash and derive from at most 3 pieces; more is refused, not truncated. */
 enum
 {
   MAX_CHUNKS = 8
@@ -29,24 +30,26 @@ otk_hal_random (uint8_t *buf, size_t len)
   return otk_crypto_random (buf, len) == OTK_CRYPTO_OK ? 0 : -1;
 }
 
-int
-otk_hal_sha256 (const otk_hal_chunk *chunks, size_t n, uint8_t out[OTK_SHA256_LEN])
+typedef int (*crypto_digest_fn) (const otk_crypto_chunk *chunks, size_t n, uint8_t *out);
+
+static int
+hal_digest (crypto_digest_fn digest, const otk_hal_chunk *chunks, size_t n, uint8_t *out)
 {
   otk_crypto_chunk c[MAX_CHUNKS];
 
-  return to_crypto_chunks (chunks, n, c) == 0 && otk_crypto_sha256 (c, n, out) == OTK_CRYPTO_OK
-             ? 0
-             : -1;
+  return to_crypto_chunks (chunks, n, c) == 0 && digest (c, n, out) == OTK_CRYPTO_OK ? 0 : -1;
+}
+
+int
+otk_hal_sha256 (const otk_hal_chunk *chunks, size_t n, uint8_t out[OTK_SHA256_LEN])
+{
+  return hal_digest (otk_crypto_sha256, chunks, n, out);
 }
 
 int
 otk_hal_sha512 (const otk_hal_chunk *chunks, size_t n, uint8_t out[OTK_SHA512_LEN])
 {
-  otk_crypto_chunk c[MAX_CHUNKS];
-
-  return to_crypto_chunks (chunks, n, c) == 0 && otk_crypto_sha512 (c, n, out) == OTK_CRYPTO_OK
-             ? 0
-             : -1;
+  return hal_digest (otk_crypto_sha512, chunks, n, out);
 }
 
 int
