@@ -611,7 +611,11 @@ show_pin_pad (gpointer data)
 {
   Note *note = data;
   PrompterUi *ui = note->ui;
+  g_autofree char *line
+      = g_strdup_printf (_ ("PIN pad of reader %u: %s"), note->reader, note->text);
 
+  /* In the log too: which card asked for its PIN, and when. */
+  tke_window_log (ui->parent, line);
   ui_close_pin_dialog (ui);
   ui->pin_dialog = GTK_WIDGET (otk_pin_pad_dialog_new (
       GTK_WINDOW (ui->parent), note->reader, note->text, TKE_PIN_TIMEOUT_S, ui->cancellable));
