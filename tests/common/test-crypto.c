@@ -110,6 +110,13 @@ test_key_round_trip (void)
   g_assert_cmpmem (point, sizeof point, point2, sizeof point2);
   pub = otk_crypto_p521_from_point (point);
   g_assert_nonnull (pub);
+  /* a key that OpenSSL would encode compressed still gives the uncompressed point */
+  g_assert_cmpint (EVP_PKEY_set_utf8_string_param (
+                       again, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "compressed"),
+                   ==, 1);
+  memset (point2, 0, sizeof point2);
+  g_assert_cmpint (otk_crypto_p521_point (again, point2), ==, OTK_CRYPTO_OK);
+  g_assert_cmpmem (point, sizeof point, point2, sizeof point2);
   /* a public key has no scalar to give */
   g_assert_cmpint (otk_crypto_p521_scalar (pub, scalar), ==, OTK_CRYPTO_ERR_INVALID);
 }
