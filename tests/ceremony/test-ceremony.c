@@ -345,6 +345,21 @@ test_seed002 (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (f->out, sections[i]));
     }
   g_assert_null (strstr (f->out, "configured differently"));
+
+  /* Control points: BTC off, signed by both. */
+  run (f, PW_ALICE "\n" PW_BOB "\n", "cryptounit-cp", "disable", "btc", NULL);
+  assert_ok (f);
+  {
+    g_autoptr (JsonParser) p6 = NULL;
+    JsonArray *cps = run_json (f, &p6, "cryptounit-cp");
+    for (guint i = 0; i < json_array_get_length (cps); i++)
+      {
+        JsonObject *o = json_object_get_object_member (json_array_get_object_element (cps, i),
+                                                       "control_points");
+        g_assert_false (json_object_get_boolean_member (o, "btc"));
+        g_assert_true (json_object_get_boolean_member (o, "ec25519"));
+      }
+  }
 }
 
 /* ---- the refusals a user meets ---------------------------------------------- */
@@ -576,6 +591,61 @@ test_auto_init_and_rotate (Fixture *f, gconstpointer data)
   g_assert_cmpstr (vp2, !=, vp1);
 }
 
+/* ---- failover units ------------------------------------------------------------ */
+
+static void
+test_failover_enable (Fixture *f, gconstpointer data)
+{
+  g_autofree char *local = g_build_filename (f->home, "opentke", "local", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) p = NULL;
+  g_autoptr (JsonParser) p2 = NULL;
+  CuEngine *engine;
+  JsonArray *units;
+
+  /* An instance with a failover unit: 1 operational, 1 failover, 2 recovery. */
+  engine = cu_engine_open (local, &error);
+  g_assert_no_error (error);
+  cu_engine_create_instance (engine, "local", 1, 1, 2, &error);
+  g_assert_no_error (error);
+  cu_engine_free (engine);
+  units = run_json (f, &p, "cryptounits");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (units, 1), "type"),
+                   ==, "FAILOVER");
+
+  /* The operational and recovery units initialized, the failover unit not. */
+  make_sigkey (f, "alice", PW_ALICE);
+  run (f, "1\n" PW_ALICE "\n", "sigkey-sel", NULL);
+  assert_ok (f);
+  run (f, "1 3 4\n", "cryptounit-add", NULL);
+  assert_ok (f);
+  run (f, "1\n" PW_ALICE "\n", "cryptounit-admin-add", NULL);
+  assert_ok (f);
+  run (f, "1\n1\n" PW_ALICE "\n", "cryptounit-thrhld-set", NULL);
+  assert_ok (f);
+  make_part (f, "part 1", PW_PART1);
+  make_part (f, "part 2", PW_PART2);
+  run (f, "1 2\n" PW_PART1 "\n" PW_PART2 "\n" PW_ALICE "\n", "cryptounit-mk-load", NULL);
+  assert_ok (f);
+  run (f, PW_ALICE "\n", "cryptounit-mk-commit", NULL);
+  assert_ok (f);
+  run (f, "y\n" PW_ALICE "\n", "cryptounit-mk-setimm", NULL);
+  assert_ok (f);
+
+  run (f, "y\n" PW_ALICE "\n", "failover-enable", NULL);
+  assert_ok (f);
+  run (f, "2\n", "cryptounit-add", NULL);
+  assert_ok (f);
+  run (f, NULL, "--output", "json", "cryptounit-compare", NULL);
+  assert_ok (f);
+  p2 = json_parser_new ();
+  json_parser_load_from_data (p2, f->out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (json_parser_get_root (p2)),
+                                                  "configured_differently"));
+  assert_register (f, "current_register", "Valid");
+}
+
 /* ---- cryptounitd as the target ------------------------------------------------- */
 
 static void
@@ -787,6 +857,7 @@ main (int argc, char **argv)
   ADD ("/ceremony/flows/selection-warning", test_selection_warning);
   ADD ("/ceremony/flows/compare-differ", test_compare_differ);
   ADD ("/ceremony/flows/auto-init-and-rotate", test_auto_init_and_rotate);
+  ADD ("/ceremony/flows/failover-enable", test_failover_enable);
   test_ceremony_add_card_tests ();
   ADD ("/ceremony/remote/target-cryptounitd", test_remote_target);
   return g_test_run ();

@@ -75,6 +75,7 @@ CEREMONY_VERB (verb_card_zeroize, tke_ceremony_card_zeroize (c, error))
 CEREMONY_VERB (verb_auto_init, tke_ceremony_auto_init (c, error))
 CEREMONY_VERB (verb_auto_mk_rotate, tke_ceremony_auto_mk_rotate (c, error))
 CEREMONY_VERB (verb_auto_recover, tke_ceremony_auto_recover (c, error))
+CEREMONY_VERB (verb_failover_enable, tke_ceremony_failover_enable (c, error))
 
 static gboolean
 verb_units (Tkectl *t, GError **error)
@@ -292,6 +293,8 @@ static const Verb verbs[] = {
   { "auto-init", verb_auto_init, "admins, thresholds and a master key from a recovery unit" },
   { "auto-mk-rotate", verb_auto_mk_rotate, "rotate to a new master key from a recovery unit" },
   { "auto-recover", verb_auto_recover, "copy the master key of a recovery unit to the others" },
+  { "failover-enable", verb_failover_enable,
+    "give the failover units the admins, thresholds and master key" },
   { "target", verb_target,
     "show or set the service: --url U --credential-file F "
     "--fingerprint SHA256, or --local" },

@@ -75,13 +75,14 @@ report_outcomes (TkeCeremony *c, const char *what, const char *instance, GPtrArr
       const TkeUnit *u = unit_by_id (c, instance, o->unit_id);
       guint num = u ? u->num : 0;
 
-      if (o->changed && !o->error)
-        tke_prompter_info (c->prompter, "Crypto unit %u: %s: done.", num, what);
+      if (!o->error)
+        tke_prompter_info (c->prompter, "Crypto unit %u: %s: %s.", num, what,
+                           o->changed ? "done" : "nothing to do");
       else
         {
           n_failed++;
           tke_prompter_warning (c->prompter, "Crypto unit %u: %s: FAILED: %s", num, what,
-                                o->error ? o->error->message : "not changed");
+                                o->error->message);
         }
     }
   if (ok && n_failed == 0)
@@ -188,4 +189,103 @@ tke_ceremony_auto_recover (TkeCeremony *c, GError **error)
     return FALSE;
   ok = cu_client_auto_recover (client, index, auto_sign, c, &outcomes, error);
   return report_outcomes (c, "auto-recover", cu_client_get_instance (client), outcomes, ok, error);
+}
+
+/* Admins of the reference unit, added to a failover unit. */
+static CuCommand *
+build_copy_admin (TkeCeremony *c, const TkeUnit *unit, const CuUnitState *state, gpointer data,
+                  GError **error)
+{
+  const CuAdmin *admin = data;
+  return cu_command_new_add_admin (unit->instance, unit->unit_id, state->transaction_counter,
+                                   admin->name, admin->point, error);
+}
+
+static CuCommand *
+build_copy_thresholds (TkeCeremony *c, const TkeUnit *unit, const CuUnitState *state, gpointer data,
+                       GError **error)
+{
+  const CuUnitState *ref = data;
+  return cu_command_new_set_thresholds (unit->instance, unit->unit_id, state->transaction_counter,
+                                        ref->signature_threshold, ref->revocation_threshold, error);
+}
+
+/* Runs @build on the failover units only: the selection is narrowed for the
+ * length of the step, in memory (the workstation keeps its own). */
+static gboolean
+run_on_units (TkeCeremony *c, GPtrArray *only, const char *what, CuCommandCode code,
+              guint new_threshold, TkeBuildFunc build, gpointer data, GError **error)
+{
+  g_autoptr (GArray) saved = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  gboolean ok;
+
+  for (guint i = 0; i < c->units->len; i++)
+    {
+      TkeUnit *u = g_ptr_array_index (c->units, i);
+      g_array_append_val (saved, u->selected);
+      u->selected = g_ptr_array_find (only, u, NULL);
+    }
+  ok = tke_ceremony_run (c, what, code, new_threshold, build, data, NULL, error);
+  for (guint i = 0; i < c->units->len; i++)
+    ((TkeUnit *)g_ptr_array_index (c->units, i))->selected = g_array_index (saved, gboolean, i);
+  return ok;
+}
+
+gboolean
+tke_ceremony_failover_enable (TkeCeremony *c, GError **error)
+{
+  CuClient *client = selected_instance (c, error);
+  g_autoptr (GPtrArray) failover = g_ptr_array_new ();
+  g_autoptr (GPtrArray) outcomes = NULL;
+  g_autofree CuUnitState *ref = NULL;
+  const TkeUnit *ref_unit = NULL;
+  gboolean ok;
+
+  if (!client)
+    return FALSE;
+  for (guint i = 0; i < c->units->len; i++)
+    {
+      TkeUnit *u = g_ptr_array_index (c->units, i);
+      if (g_strcmp0 (u->instance, cu_client_get_instance (client)) != 0)
+        continue;
+      if (u->kind == CU_UNIT_FAILOVER)
+        g_ptr_array_add (failover, u);
+      else if (u->kind == CU_UNIT_OPERATIONAL && !ref_unit)
+        ref_unit = u;
+    }
+  if (failover->len == 0 || !ref_unit)
+    {
+      g_set_error (error, TKE_ERROR, TKE_ERROR_NOT_FOUND,
+                   "Service instance %s has no failover crypto units",
+                   cu_client_get_instance (client));
+      return FALSE;
+    }
+  ref = cu_client_get_unit_state (client, ref_unit->unit_id, error);
+  if (!ref)
+    return FALSE;
+  if (cu_unit_state_is_imprint_mode (ref) || ref->current_state != CU_CURRENT_VALID)
+    {
+      g_set_error (error, TKE_ERROR, TKE_ERROR_UNITS_DIFFER,
+                   "Crypto unit %u is not initialized yet (administrators, thresholds and a "
+                   "current master key): initialize the operational units first",
+                   ref_unit->num);
+      return FALSE;
+    }
+  if (!tke_prompter_confirm (c->prompter,
+                             "failover-enable gives the failover crypto units the administrators "
+                             "and thresholds of the operational units and copies the current "
+                             "master key to them from recovery unit 1.  Continue?",
+                             error))
+    return FALSE;
+  /* The failover units start in imprint mode: admins need no signature. */
+  for (guint i = 0; i < ref->n_admins; i++)
+    if (!run_on_units (c, failover, "add administrator", CU_CMD_ADD_ADMIN, 0, build_copy_admin,
+                       &ref->admins[i], error))
+      return FALSE;
+  if (!run_on_units (c, failover, "set signature thresholds", CU_CMD_SET_THRESHOLDS,
+                     ref->signature_threshold, build_copy_thresholds, ref, error))
+    return FALSE;
+  ok = cu_client_auto_recover (client, 1, auto_sign, c, &outcomes, error);
+  return report_outcomes (c, "copy the master key", cu_client_get_instance (client), outcomes, ok,
+                          error);
 }

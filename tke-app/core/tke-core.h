@@ -311,6 +311,10 @@ gboolean tke_ceremony_auto_mk_rotate (TkeCeremony *c, GError **error);
 /* auto-recover: the current master key of a recovery unit copied to units
  * whose current register is empty or different. */
 gboolean tke_ceremony_auto_recover (TkeCeremony *c, GError **error);
+/* failover-enable: the failover units of the selected instance get the
+ * administrators and thresholds of its operational units, then the current
+ * master key from recovery unit 1. */
+gboolean tke_ceremony_failover_enable (TkeCeremony *c, GError **error);
 
 /* ---- smart cards (seed 003; reader 2: the card set up, reader 1: the CA card or
  * the source card) -------------------------------------------------------------- */
