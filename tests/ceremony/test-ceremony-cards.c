@@ -192,6 +192,24 @@ test_card_pulled_during_load (Deck *d, gconstpointer data)
   assert_registers (d, CU_NEW_EMPTY, CU_CURRENT_EMPTY);
 }
 
+/* A key part card never gives its parts to a card of another zone. */
+static void
+test_card_other_zone (Deck *d, gconstpointer data)
+{
+  const char *copy[] = { "part1", "other", NULL };
+  g_autoptr (GError) error = NULL;
+
+  tke_deck_person_new_card (d->person, "ca2", &error);
+  g_assert_no_error (error);
+  tke_deck_person_new_card (d->person, "other", &error);
+  g_assert_no_error (error);
+  STEP_OK (d, tke_ceremony_ca_init, "ca2", "Other zone", "CA card 2");
+  STEP_OK (d, tke_ceremony_ep11_init, "ca2", "other");
+  STEP_OK (d, tke_ceremony_ep11_personalize, "other", "other");
+  g_assert_false (step (d, tke_ceremony_card_copy, copy, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_WRONG_ZONE);
+}
+
 void
 test_ceremony_add_card_tests (void)
 {
@@ -201,4 +219,6 @@ test_ceremony_add_card_tests (void)
               deck_teardown);
   g_test_add ("/ceremony/cards/refuse-card-pulled-during-load", Deck, NULL, deck_setup,
               test_card_pulled_during_load, deck_teardown);
+  g_test_add ("/ceremony/cards/refuse-copy-to-another-zone", Deck, NULL, deck_setup,
+              test_card_other_zone, deck_teardown);
 }
