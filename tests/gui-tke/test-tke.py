@@ -3,12 +3,16 @@ tabs, on the virtual card deck and the local service instance, asserting after e
 what the tables show.  Run by tests/gui/gui-runner.py, which sets up Xvfb, D-Bus, AT-SPI
 and a temporary deck and workstation, and imports this module after it did.
 
-The ceremony core has no smart card steps yet (it refuses them with "not available in
-this build"), so the signature keys and key parts come from key files (seed 002's
-approach, chosen in the Key files menu); the steps, dialogs and tables are those of
-seed 003.  Each tab is saved as a screenshot (tke-*.png) for docs/tke-guide.md.
+The ceremony runs twice on units 1 and 2: first with key files (seed 002's approach,
+chosen in the Key files menu) through every button, then with smart cards as seed 003
+does it: the cards are set up with tkectl and tke-vcard (the Smart Card Utility's part),
+then tke generates the signature keys and key parts on them, adds the administrators
+from the cards in reader 1, and loads the parts from the cards in reader 2, the test
+moving the cards in the Virtual card deck window and typing the PINs on its PIN pads.
+Each tab is saved as a screenshot (tke-*.png) for docs/tke-guide.md.
 """
 import os
+import subprocess
 import time
 
 import pyatspi
@@ -120,6 +124,29 @@ def run_step(gui, title, answers=(), button_role="push button", expect="done."):
     return line
 
 
+def card_request(gui, title):
+    """The showing "insert/remove a card" dialog of step @title, or None."""
+    for node in gui.app.children:
+        if node.name == title and node.showing and node.roleName in ("dialog", "alert"):
+            if gui.find(node, "label", "Card request") is not None:
+                return node
+    return None
+
+
+def step_line(gui, title, before):
+    for line in log_text(gui).split("\n")[before:]:
+        if line.startswith(title + ": "):
+            return line
+    return None
+
+
+def use_source(gui, label):
+    menu = gui.get(main(gui), "menu", "Key files")
+    menu.doActionNamed("click")
+    item = gui.wait_for(lambda: gui.find(menu, "radio menu item", label), label)
+    item.doActionNamed("click")
+
+
 def use_key_files(gui):
     menu = gui.get(main(gui), "menu", "Key files")
     menu.doActionNamed("click")
@@ -201,14 +228,19 @@ def test_compare(gui):
     assert "configured the same" in text, text
 
 
-def test_card_steps_refused_honestly(gui):
+def test_card_request_cancel(gui):
+    """A step that needs a card asks for it; Cancel stops the step without an error."""
     open_tab(gui, "Smart card")
-    missing = "not available in this build yet"
-    run_step(gui, "Generate signature key", expect=missing + ": the ceremony core has no "
-             "smart card step for it.")
-    text = gui.close_alert("Generate signature key")
-    assert "Generate signature key did not complete." in text, text
-    assert missing in text, text
+    before = log_text(gui).count("\n")
+    gui.click(main(gui), "Generate signature key")
+    prompt = gui.wait_for(lambda: card_request(gui, "Generate signature key"),
+                          "the request for a card")
+    assert "reader 2" in gui.text(prompt, "Card request")
+    gui.click(prompt, "Cancel")
+    line = gui.wait_for(lambda: step_line(gui, "Generate signature key", before),
+                        "Generate signature key to end")
+    assert line == "Generate signature key: Cancelled.", line
+    assert gui.toplevel(("alert",), "Generate signature key") is None, "an error dialog"
 
 
 def test_display_card_waits_for_card(gui):
@@ -218,10 +250,8 @@ def test_display_card_waits_for_card(gui):
     before = log_text(gui).count("\n")
     gui.deck_new_card("blank-1")
     gui.click(main(gui), "Display smart card")
-    prompt = gui.wait_for(lambda: next(
-        (d for d in gui.app.children if d.name == "Display smart card" and d.showing
-         and gui.find(d, "label", "Card request") is not None), None),
-        "the request for a card in reader 2")
+    prompt = gui.wait_for(lambda: card_request(gui, "Display smart card"),
+                          "the request for a card in reader 2")
     assert "reader 2" in gui.text(prompt, "Card request")
     gui.deck_insert("blank-1", 2)
     wait_closed(gui, prompt, "the card request to go on by itself")
@@ -416,8 +446,7 @@ CASES = [
     ("Add crypto units selects units 1 and 2", test_select_units),
     ("Remove crypto units and add again", test_remove_and_add_unit),
     ("Compare finds the selected units the same", test_compare),
-    ("Smart card steps missing from the core are refused with a dialog",
-     test_card_steps_refused_honestly),
+    ("Cancel in the card request stops a step without an error", test_card_request_cancel),
     ("Display smart card goes on by itself when the card is inserted",
      test_display_card_waits_for_card),
     ("Key files: two signature keys, three key parts, signing keys selected", test_key_files),
@@ -431,4 +460,185 @@ CASES = [
     ("Clear new empties the new register only", test_clear_new),
     ("Imprint mode > Zeroize crypto unit returns the units to imprint mode", test_zeroize),
     ("a screenshot of every tab", test_screenshots_of_tabs),
+]
+
+
+# ---- the smart card ceremony of seed 003 ----------------------------------------------
+
+CA_PINS = ("135790", "246802")
+CARD_PINS = {"admin1": "111111", "admin2": "222222", "part1": "333333", "part2": "444444"}
+
+
+class Cards:
+    """The Smart Card Utility's part (CA card, EP11 cards enrolled and personalized), done
+    with tkectl and tke-vcard beside the running tke: tke itself starts at seed 003."""
+
+    def __init__(self, gui):
+        build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(gui.app_path))))
+        self.tkectl = os.path.join(build, "tke-app", "cli", "tkectl")
+        self.vcard = os.path.join(build, "applets", "tke-vcard")
+        self.env = dict(os.environ, OPENTKE_CARD_BACKEND="virtual")
+
+    def vc(self, *args):
+        subprocess.run([self.vcard] + list(args), env=self.env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def tkectl_run(self, args, answers, pins):
+        for reader, pin in pins:
+            self.vc("pinpad", "--reader", str(reader), pin)
+        done = subprocess.run([self.tkectl] + args, input="".join(a + "\n" for a in answers),
+                              env=self.env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, "tkectl %s: %s" % (" ".join(args), done.stderr)
+
+    def setup(self):
+        for card in ["ca"] + list(CARD_PINS):
+            self.vc("new", card)
+        self.vc("insert", "ca", "--reader", "2")
+        self.tkectl_run(["ca-init"], ["Test zone", "CA card"],
+                        [(2, CA_PINS[0]), (2, CA_PINS[0]), (2, CA_PINS[1]), (2, CA_PINS[1])])
+        self.vc("remove", "--reader", "2")
+        self.vc("insert", "ca", "--reader", "1")
+        for card, pin in CARD_PINS.items():
+            self.vc("insert", card, "--reader", "2")
+            self.tkectl_run(["ep11-init"], [], [(1, CA_PINS[0]), (1, CA_PINS[1])])
+            self.tkectl_run(["ep11-personalize"], [card + " card"], [(2, pin), (2, pin)])
+            self.vc("remove", "--reader", "2")
+        self.vc("remove", "--reader", "1")
+
+
+def in_reader(gui, reader):
+    text = gui.text(gui.deck(), "Virtual reader %d card" % reader) or ""
+    return text[len("Card: "):] if text.startswith("Card: ") else None
+
+
+def drive(gui, title, answers=(), reader_cards=None, menu=None):
+    """Runs step @title to its end as the person at the readers: answers the prompts from
+    @answers in order, puts the next card of @reader_cards[N] into reader N when asked,
+    takes a card out when asked, and types the PIN of the card in the reader on the
+    on-screen PIN pad whenever tke asks for it.  Returns the step's line in the log."""
+    answers = list(answers)
+    queues = {n: list(cards) for n, cards in (reader_cards or {}).items()}
+    before = log_text(gui).count("\n")
+    pins_typed = 0
+    if menu:
+        gui.menu(main(gui), menu, title)
+    else:
+        gui.click(main(gui), title)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = step_line(gui, title, before)
+        if line is not None:
+            return line
+        lines = log_text(gui).split("\n")[before:]
+        pin_requests = [l for l in lines if l.startswith("PIN pad of reader ")]
+        if len(pin_requests) > pins_typed:
+            reader = int(pin_requests[pins_typed][len("PIN pad of reader ")])
+            card = in_reader(gui, reader)
+            assert card in CARD_PINS, "a PIN for %s in reader %d" % (card, reader)
+            gui.pin_pad(reader, CARD_PINS[card])
+            pins_typed += 1
+            continue
+        request = card_request(gui, title)
+        if request is not None:
+            text = gui.text(request, "Card request")
+            reader = int(text.rstrip(".")[-1])
+            if text.startswith("Remove"):
+                gui.deck_remove(reader)
+            else:
+                assert queues.get(reader), "%s: unplanned card request: %s" % (title, text)
+                gui.deck_swap(reader, queues[reader].pop(0))
+            wait_closed(gui, request, "the card request to go on")
+            continue
+        for node in gui.app.children:
+            if node.name == title and node.showing and gui.find(node, "label", "Question"):
+                assert answers, "%s: unplanned question: %s" % (
+                    title, gui.text(node, "Question"))
+                reply = answers.pop(0)
+                question = gui.text(node, "Question")
+                answer(gui, title, question, reply)
+                break
+        time.sleep(0.2)
+    raise AssertionError("%s did not finish" % title)
+
+
+def expect_done(line, title):
+    assert line == title + ": done.", line
+
+
+def test_card_setup(gui):
+    Cards(gui).setup()
+    gui.deck_remove(1)
+    gui.deck_remove(2)
+    use_source(gui, "Smart cards sign and hold key parts")
+
+
+def test_generate_signature_keys(gui):
+    open_tab(gui, "Smart card")
+    for card in ("admin1", "admin2"):
+        gui.deck_swap(2, card)
+        expect_done(drive(gui, "Generate signature key", [card]), "Generate signature key")
+        expect_done(drive(gui, "Display smart card"), "Display smart card")
+        text = gui.get(main(gui), "text", "Smart card contents").text
+        assert "Signature key of %s" % card in text, text
+    gui.deck_remove(2)
+
+
+def test_generate_key_parts(gui):
+    for card in ("part1", "part2"):
+        gui.deck_swap(2, card)
+        expect_done(drive(gui, "Generate key part", ["card key part"]), "Generate key part")
+        expect_done(drive(gui, "Display smart card"), "Display smart card")
+        text = gui.get(main(gui), "text", "Smart card contents").text
+        assert "1 master key part" in text and "card key part" in text, text
+    gui.deck_remove(2)
+    shot(gui, "tke-smart-card-display")
+
+
+def test_admins_from_cards(gui):
+    open_tab(gui, "Administrators")
+    for card in ("admin1", "admin2"):
+        gui.deck_remove(1)
+        expect_done(drive(gui, "Add administrator", reader_cards={1: [card]}),
+                    "Add administrator")
+    admins = rows(gui, "Administrators table", 3)
+    assert sorted(column(admins, 1)) == ["admin1", "admin1", "admin2", "admin2"], admins
+
+
+def test_thresholds_with_cards(gui):
+    open_tab(gui, "Signature thresholds")
+    expect_done(drive(gui, "Change signature thresholds", ["2", "2"],
+                      reader_cards={1: ["admin1", "admin2", "admin1", "admin2"]}),
+                "Change signature thresholds")
+    after = rows(gui, "Signature thresholds table", 4)
+    assert after == [[unit, "2", "2", "Not in imprint mode"] for unit in OPERATIONAL], after
+
+
+def test_load_commit_set_immediate_with_cards(gui):
+    open_tab(gui, "Master keys")
+    signers = {1: ["admin1", "admin2"] * 3}
+    expect_done(drive(gui, "Load", ["2", ("numbers", "1"), ("numbers", "1")],
+                      reader_cards={1: list(signers[1]), 2: ["part1", "part2"]}), "Load")
+    states = mk_states(gui)
+    assert all(states[(u, "New")][0] == "Full uncommitted" for u in OPERATIONAL), states
+    expect_done(drive(gui, "Commit", reader_cards={1: list(signers[1])}), "Commit")
+    states = mk_states(gui)
+    assert all(states[(u, "New")][0] == "Full committed" for u in OPERATIONAL), states
+    new_vp = states[("1", "New")][1]
+    expect_done(drive(gui, "Set immediate", [True], reader_cards={1: list(signers[1])}),
+                "Set immediate")
+    states = mk_states(gui)
+    for unit in OPERATIONAL:
+        assert states[(unit, "Current")] == ("Valid", new_vp), states
+    shot(gui, "tke-master-keys-cards")
+
+
+CASES += [
+    ("cards: CA card and four EP11 cards set up (tkectl beside tke)", test_card_setup),
+    ("Smart card tab: Generate signature key on two cards in reader 2",
+     test_generate_signature_keys),
+    ("Smart card tab: Generate key part on two cards in reader 2", test_generate_key_parts),
+    ("Add administrator from the card in reader 1, twice", test_admins_from_cards),
+    ("Change signature thresholds signed by two admin cards", test_thresholds_with_cards),
+    ("Load from key part cards in reader 2, Commit, Set immediate, signed by cards",
+     test_load_commit_set_immediate_with_cards),
 ]
