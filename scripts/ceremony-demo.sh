@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/ceremony-demo.sh BUILD_DIR GUI_FLAG [--files] [--remote]
+# scripts/ceremony-demo.sh BUILD_DIR GUI_FLAG [--files] [--remote] [--pcscd]
 #
 # The key ceremony of a fresh workstation, with tkectl and the local service
 # instance (2 operational + 2 recovery crypto units), printed as a person at
@@ -16,19 +16,25 @@
 #             and key parts in password-protected files).
 #   --remote  the crypto units served by a cryptounitd started for the demo
 #             on 127.0.0.1 (HTTPS, pinned certificate), not the local ones.
+#   --pcscd   the cards through a private pcscd (root: its own mount
+#             namespace, tests/pcscd/with-pcscd.sh) with our virtual PIN-pad
+#             reader driver, on the production PC/SC code path.
 #
 # The workstation is a new temporary folder ($XDG_DATA_HOME of the demo),
 # kept at the end so that you can look at it or go on with tkectl.
 set -uo pipefail
 
-build=${1:?usage: ceremony-demo.sh BUILD_DIR GUI_FLAG [--files] [--remote]}
+build=${1:?usage: ceremony-demo.sh BUILD_DIR GUI_FLAG [--files] [--remote] [--pcscd]}
 gui=${2:-0}
 mode=cards
 remote=0
+pcscd=0
+passed=()
 for arg in "${@:3}"; do
   case "$arg" in
-    --files) mode=files ;;
-    --remote) remote=1 ;;
+    --files) mode=files; passed+=("$arg") ;;
+    --remote) remote=1; passed+=("$arg") ;;
+    --pcscd) pcscd=1 ;;
     *) echo "ceremony-demo: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -40,9 +46,21 @@ if [ ! -x "$tkectl" ]; then
   exit 1
 fi
 
-XDG_DATA_HOME=$(mktemp -d "${TMPDIR:-/tmp}/opentke-demo.XXXXXX")
+# Inside the private pcscd of --pcscd, the workstation made before is kept.
+if [ "${OPENTKE_DEMO_PCSCD:-}" != inside ]; then
+  XDG_DATA_HOME=$(mktemp -d "${TMPDIR:-/tmp}/opentke-demo.XXXXXX")
+fi
 export XDG_DATA_HOME
 unset CLOUDTKEFILES OPENTKE_KEYFILE_KDF_LOG2N
+
+if [ "$pcscd" = 1 ] && [ "${OPENTKE_DEMO_PCSCD:-}" != inside ]; then
+  top=$(cd "$(dirname "$0")/.." && pwd)
+  export OPENTKE_DECK=$XDG_DATA_HOME/opentke/deck
+  mkdir -p "$OPENTKE_DECK" && chmod 0700 "$OPENTKE_DECK"
+  echo "The cards go through a private pcscd with the OpenTKE virtual PIN-pad readers."
+  OPENTKE_DEMO_PCSCD=inside exec "$top/tests/pcscd/with-pcscd.sh" "$top/data/reader.conf.in" \
+    "$build/applets/ifd/libifd-opentke.so" -- "$0" "$build" 0 "${passed[@]}" --pcscd
+fi
 
 # --gui: the TKE application on a fresh virtual workstation (blank cards in
 # the deck, the local service instance), when it is built.
@@ -122,7 +140,8 @@ decrypt_sample () {
 if [ "$mode" = cards ]; then
   [ -x "$vcard" ] || { echo "ceremony-demo: $vcard is not built" >&2; exit 1; }
   command -v python3 >/dev/null || { echo "ceremony-demo: python3 is needed for the card demo" >&2; exit 1; }
-  export OPENTKE_CARD_BACKEND=virtual
+  # The in-process virtual readers, or (--pcscd) pcscd's readers on the same deck.
+  [ "$pcscd" = 1 ] || export OPENTKE_CARD_BACKEND=virtual
   export OPENTKE_DECK=$XDG_DATA_HOME/opentke/deck
   mkdir -p "$OPENTKE_DECK"
   driver=$XDG_DATA_HOME/demo-driver.py
@@ -246,7 +265,7 @@ PY
   ca_in_1 () { echo insert:ca:1; echo "pin:1:$CA_PIN1,$CA_PIN2"; }
   signer () { echo "insert:$1:1"; echo "pin:1:${PIN[$1]}"; }
 
-  echo "OpenTKE key ceremony with smart cards (seed 003): virtual card deck, local service instance."
+  echo "OpenTKE key ceremony with smart cards (seed 003): virtual card deck$([ "$pcscd" = 1 ] && echo " behind pcscd"), $([ "$remote" = 1 ] && echo "crypto units of cryptounitd" || echo "local service instance")."
   echo "Workstation: $XDG_DATA_HOME/opentke"
 
   say "A virtual deck of blank cards"
@@ -254,6 +273,8 @@ PY
     "$vcard" new "$c" || exit 1
   done
   "$vcard" list
+  say "The smart card readers"
+  card -- readers
 
   say "Smart Card Utility: the CA card of a new zone, and its backup"
   card insert:ca:2 "text:Demo zone" "text:CA card" \
