@@ -4,14 +4,17 @@
  * wall time of each step and the totals of signed commands, signatures, card
  * APDUs and PIN entries.
  *
- *   bench-ceremony [--cards] [--cost-log2n N]
+ *   bench-ceremony [--cards [--pcsc]] [--cost-log2n N]
+ *                  [--target URL CREDENTIAL_FILE FINGERPRINT]
  *
  * Without --cards: the key-part-file ceremony of seed 002 (key files at the
  * default scrypt cost unless --cost-log2n).  With --cards: the smart card
  * ceremony of seed 003 on a virtual card deck read in process (a CA card, two
  * admin cards, three key part cards; zone set-up included), a PIN entered once
- * per card insertion.  The units are local and sync to disk.  Not covered
- * here: pcscd (the virtual readers are in process) and cryptounitd. */
+ * per card insertion.  The units are local (6 operational + 2 recovery, made
+ * by the bench) and sync to disk, or with --target those of a cryptounitd.
+ * --pcsc reads the cards through PC/SC instead of in process: run it inside
+ * tests/pcscd/with-pcscd.sh, which serves the deck $OPENTKE_DECK. */
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,7 +135,8 @@ main (int argc, char **argv)
   g_autofree char *data_dir = NULL, *local_dir = NULL, *deck_dir = NULL;
   g_autoptr (TkeWorkstation) ws = NULL;
   g_autoptr (TkeDeckPerson) person = NULL;
-  gboolean cards = FALSE;
+  gboolean cards = FALSE, pcsc = FALSE;
+  const char *url = NULL, *cred = NULL, *fingerprint = NULL;
   const Step *steps;
   guint n_steps;
   TkeStats total_stats = { 0 };
@@ -144,28 +148,44 @@ main (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     if (strcmp (argv[i], "--cards") == 0)
       cards = TRUE;
+    else if (strcmp (argv[i], "--pcsc") == 0)
+      pcsc = TRUE;
+    else if (strcmp (argv[i], "--target") == 0 && i + 3 < argc)
+      {
+        url = argv[++i];
+        cred = argv[++i];
+        fingerprint = argv[++i];
+      }
     else if (strcmp (argv[i], "--cost-log2n") == 0 && i + 1 < argc)
       g_setenv ("OPENTKE_KEYFILE_KDF_LOG2N", argv[++i], TRUE);
   g_unsetenv ("CLOUDTKEFILES");
   data_dir = g_build_filename (home, "opentke", NULL);
   local_dir = g_build_filename (data_dir, "local", NULL);
-  deck_dir = g_build_filename (data_dir, "deck", NULL);
+  deck_dir = pcsc && g_getenv ("OPENTKE_DECK") ? g_strdup (g_getenv ("OPENTKE_DECK"))
+                                               : g_build_filename (data_dir, "deck", NULL);
   steps = cards ? card_steps : file_steps;
   n_steps = cards ? G_N_ELEMENTS (card_steps) : G_N_ELEMENTS (file_steps);
 
   /* The instance of the bench: 6 operational units instead of the default 2. */
-  engine = cu_engine_open (local_dir, &error);
-  if (!engine || !cu_engine_create_instance (engine, "local", N_OPERATIONAL, 0, N_RECOVERY, &error))
-    g_error ("%s", error->message);
-  cu_engine_free (engine);
+  if (!url)
+    {
+      engine = cu_engine_open (local_dir, &error);
+      if (!engine
+          || !cu_engine_create_instance (engine, "local", N_OPERATIONAL, 0, N_RECOVERY, &error))
+        g_error ("%s", error->message);
+      cu_engine_free (engine);
+    }
   ws = tke_workstation_open (data_dir, &error);
   if (!ws)
     g_error ("%s", error->message);
+  if (url)
+    tke_workstation_set_target (ws, url, cred, fingerprint);
   if (cards)
     {
       const char *names[] = { "ca", "admin1", "admin2", "part1", "part2", "part3" };
       g_mkdir_with_parents (deck_dir, 0700);
-      g_setenv ("OPENTKE_CARD_BACKEND", "virtual", TRUE);
+      if (!pcsc)
+        g_setenv ("OPENTKE_CARD_BACKEND", "virtual", TRUE);
       g_setenv ("OPENTKE_DECK", deck_dir, TRUE);
       person = tke_deck_person_new (deck_dir, &error);
       for (guint i = 0; person && i < G_N_ELEMENTS (names); i++)
@@ -175,10 +195,12 @@ main (int argc, char **argv)
         g_error ("%s", error->message);
     }
 
-  printf ("Key ceremony with %s: %u operational + %u recovery crypto units%s\n\n",
-          cards ? "smart cards (virtual deck, in process)" : "key part files", N_OPERATIONAL,
-          N_RECOVERY,
-          cards ? "" : ", key files at the scrypt cost of OPENTKE_KEYFILE_KDF_LOG2N or 2^17");
+  printf ("Key ceremony with %s, crypto units %s%s\n\n",
+          cards ? (pcsc ? "smart cards (virtual deck through PC/SC)"
+                        : "smart cards (virtual deck, in process)")
+                : "key part files",
+          url ? url : "local (6 operational + 2 recovery)",
+          cards ? "" : "; key files at the scrypt cost of OPENTKE_KEYFILE_KDF_LOG2N or 2^17");
   printf ("%-32s %10s %6s %6s %6s\n", "STEP", "WALL (ms)", "SIGS", "APDUS", "PINS");
   total = g_get_monotonic_time ();
   for (guint i = 0; i < n_steps; i++)
