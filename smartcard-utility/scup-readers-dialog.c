@@ -6,6 +6,13 @@
 
 #include <glib/gi18n.h>
 
+/* Responses of the Refresh and Set buttons (Close is GTK_RESPONSE_CLOSE). */
+enum
+{
+  RESPONSE_REFRESH = 1,
+  RESPONSE_APPLY = 2,
+};
+
 enum
 {
   COLUMN_NAME,
@@ -24,7 +31,6 @@ struct _ScupReadersDialog
   GtkListStore *reader_store;
   GtkComboBoxText *reader1_combo;
   GtkComboBoxText *reader2_combo;
-  GtkButton *refresh_button;
   GtkButton *apply_button;
 
   ScupWindow *window;
@@ -207,13 +213,7 @@ run_list (ScupReadersDialog *self, const char *reader1, const char *reader2)
 }
 
 static void
-on_refresh_clicked (GtkButton *button, ScupReadersDialog *self)
-{
-  run_list (self, NULL, NULL);
-}
-
-static void
-on_apply_clicked (GtkButton *button, ScupReadersDialog *self)
+apply_roles (ScupReadersDialog *self)
 {
   const char *reader1 = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->reader1_combo));
   const char *reader2 = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->reader2_combo));
@@ -225,6 +225,19 @@ on_apply_clicked (GtkButton *button, ScupReadersDialog *self)
       return;
     }
   run_list (self, reader1 ? reader1 : "", reader2 ? reader2 : "");
+}
+
+static void
+on_response (GtkDialog *dialog, int response, gpointer user_data)
+{
+  ScupReadersDialog *self = SCUP_READERS_DIALOG (dialog);
+
+  if (response == RESPONSE_REFRESH)
+    run_list (self, NULL, NULL);
+  else if (response == RESPONSE_APPLY)
+    apply_roles (self);
+  else
+    gtk_widget_destroy (GTK_WIDGET (dialog));
 }
 
 static void
@@ -250,7 +263,6 @@ scup_readers_dialog_class_init (ScupReadersDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, reader_store);
   gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, reader1_combo);
   gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, reader2_combo);
-  gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, ScupReadersDialog, apply_button);
 }
 
@@ -258,9 +270,7 @@ static void
 scup_readers_dialog_init (ScupReadersDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect (self->refresh_button, "clicked", G_CALLBACK (on_refresh_clicked), self);
-  g_signal_connect (self->apply_button, "clicked", G_CALLBACK (on_apply_clicked), self);
-  g_signal_connect (self, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  g_signal_connect (self, "response", G_CALLBACK (on_response), NULL);
 }
 
 ScupReadersDialog *

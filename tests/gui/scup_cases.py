@@ -41,6 +41,45 @@ def readers_dialog_lists_both_readers(gui):
     gui.gone("dialog", "Smart Card Readers")
 
 
+def choose(gui, dialog, combo_name, item):
+    """Selects @item in a combo box through its AT-SPI Selection (no popup menu)."""
+    combo = gui.get(dialog, "combo box", combo_name)
+    names = gui.wait_for(lambda: [n.name for n in combo.findChildren(
+        lambda n: n.roleName == "menu item")] or None, "the entries of %s" % combo_name)
+    assert item in names, "%s is not in %s: %s" % (item, combo_name, names)
+    selection = combo.querySelection()
+    selection.selectChild(names.index(item))
+    gui.wait_for(lambda: selection.isChildSelected(names.index(item)),
+                 "%s to show \"%s\"" % (combo_name, item))
+
+
+def readers_can_be_swapped_and_set_back(gui):
+    main = gui.window(MAIN)
+    gui.menu(main, "Smart Card Readers", "Smart card readers")
+    dialog = gui.dialog("Smart Card Readers")
+    message = gui.get(dialog, "label", "Readers message")
+    gui.wait_for(lambda: "Reader 1 holds" in message.text, "the readers to be listed")
+    first = gui.text(main, "Reader 1 name")
+    second = gui.text(main, "Reader 2 name")
+    # The same reader for both roles is refused.
+    choose(gui, dialog, "Reader 1", second)
+    choose(gui, dialog, "Reader 2", second)
+    gui.click(dialog, "Set reader 1 and 2")
+    gui.wait_for(lambda: "two different readers" in message.text, "the refusal")
+    choose(gui, dialog, "Reader 2", first)
+    gui.click(dialog, "Set reader 1 and 2")
+    gui.wait_text(main, "Reader 1 name", second)
+    gui.wait_text(main, "Reader 2 name", first)
+    automatic = "Automatic (PIN-pad readers first, in name order)"
+    choose(gui, dialog, "Reader 1", automatic)
+    choose(gui, dialog, "Reader 2", automatic)
+    gui.click(dialog, "Set reader 1 and 2")
+    gui.wait_text(main, "Reader 1 name", first)
+    gui.wait_text(main, "Reader 2 name", second)
+    gui.click(dialog, "Close")
+    gui.gone("dialog", "Smart Card Readers")
+
+
 def ca_card_needs_a_card_in_reader_1(gui):
     title = "Initialize and personalize CA smart card"
     text = run_action(gui, CA, title, {"Zone description": "Demo zone",
@@ -237,6 +276,8 @@ def display_without_card_says_so(gui):
 ALL_CASES = [
     ("scup starts with its menus and the reader status", starts_with_its_menus),
     ("Smart Card Readers lists reader 1 and reader 2", readers_dialog_lists_both_readers),
+    ("Smart Card Readers sets reader 1 and 2, refuses one reader for both",
+     readers_can_be_swapped_and_set_back),
     ("a CA card needs a card in reader 1", ca_card_needs_a_card_in_reader_1),
     ("Initialize and personalize CA smart card", initialize_and_personalize_ca_card),
     ("Display CA smart card", display_ca_card),
