@@ -23,17 +23,29 @@ _Static_assert(OTK_SEAL_OVERHEAD + BACKUP_PAYLOAD_MAX + OTK_SIG_LEN <= OTK_CARD_
 static int
 is_ca (const otk_card *card, uint8_t state)
 {
-  return card->nv.type == OTK_TYPE_CA && card->nv.state == state;
+  return otk_card_in_state (card, OTK_TYPE_CA, state);
 }
 
+/* The gate of ENROL CARD, AUTHORIZE UNBLOCK, ADD ROOT and BACKUP EXPORT. */
 static uint16_t
 need_both_pins (const otk_card *card)
 {
-  if (!is_ca (card, OTK_CA_PERSONALIZED))
-    return SW_CONDITIONS;
-  if (card->nv.tries == 0)
-    return SW_BLOCKED;
-  return (card->pin_verified & CA_BOTH_PINS) == CA_BOTH_PINS ? SW_OK : SW_SECURITY;
+  return otk_need_pins (card, OTK_TYPE_CA, OTK_CA_PERSONALIZED, CA_BOTH_PINS);
+}
+
+/* ENROL CARD and BACKUP EXPORT take card ID || public point. */
+static uint16_t
+check_key_request (const otk_card *card, const otk_apdu *a)
+{
+  uint16_t sw;
+
+  if ((sw = need_both_pins (card)) != SW_OK)
+    return sw;
+  if (a->lc != KEY_REQUEST_LEN)
+    return SW_WRONG_LENGTH;
+  if (otk_hal_ec_check_point (a->data + OTK_ID_LEN) != 0)
+    return SW_WRONG_DATA;
+  return SW_OK;
 }
 
 static uint16_t
@@ -47,22 +59,9 @@ cmd_initialize (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 
   if (card->nv.type != OTK_TYPE_BLANK)
     return SW_CONDITIONS;
+  /* Backup target: a transport key that the source CA card encrypts to. */
   if (a->p1 == 0x01)
-    {
-      /* Backup target: a transport key that the source CA card encrypts to. */
-      if (a->lc != 0)
-        return SW_WRONG_LENGTH;
-      if (otk_hal_random (card->nv.card_id, OTK_ID_LEN) != 0
-          || otk_hal_ec_generate (card->nv.key_priv, card->nv.key_pub) != 0)
-        return SW_INTERNAL;
-      card->nv.type = OTK_TYPE_CA;
-      card->nv.state = OTK_CA_BACKUP_TARGET;
-      if ((sw = otk_card_commit (card)) != SW_OK)
-        return sw;
-      otk_rsp_put (rsp, card->nv.card_id, OTK_ID_LEN);
-      otk_rsp_put (rsp, card->nv.key_pub, OTK_EC_POINT_LEN);
-      return SW_OK;
-    }
+    return otk_card_create (card, a, OTK_TYPE_CA, OTK_CA_BACKUP_TARGET, rsp);
   if (a->p1 != 0)
     return SW_WRONG_P1P2;
   if (otk_read_str (a->data, a->lc, &pos, 255, &zone_desc, &zone_desc_len) != 0
@@ -84,24 +83,21 @@ cmd_initialize (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
                         card->nv.key_priv, card->nv.key_pub)
              != 0)
     return SW_INTERNAL;
-  memcpy (card->nv.zone_desc, zone_desc, zone_desc_len);
-  card->nv.zone_desc_len = zone_desc_len;
-  memcpy (card->nv.desc, card_desc, card_desc_len);
-  card->nv.desc_len = card_desc_len;
+  otk_copy_str (card->nv.zone_desc, &card->nv.zone_desc_len, zone_desc, zone_desc_len);
+  otk_copy_str (card->nv.desc, &card->nv.desc_len, card_desc, card_desc_len);
   card->nv.type = OTK_TYPE_CA;
   card->nv.state = OTK_CA_INITIALIZED;
   card->nv.tries = OTK_CA_TRIES;
-  if ((sw = otk_card_commit (card)) != SW_OK)
-    return sw;
   otk_rsp_put (rsp, card->nv.card_id, OTK_ID_LEN);
   otk_rsp_put (rsp, zone_id, OTK_ID_LEN);
-  return SW_OK;
+  return otk_card_commit (card);
 }
 
 static uint16_t
 cmd_personalize (otk_card *card, const otk_apdu *a)
 {
   otk_pin_record *rec;
+  uint16_t sw;
 
   if (a->p2 == 0x81 && is_ca (card, OTK_CA_INITIALIZED))
     rec = &card->nv.pin1;
@@ -111,10 +107,8 @@ cmd_personalize (otk_card *card, const otk_apdu *a)
     return a->p2 == 0x81 || a->p2 == 0x82 ? SW_CONDITIONS : SW_WRONG_P1P2;
   if (a->lc != OTK_PIN_BLOCK_LEN)
     return SW_WRONG_LENGTH;
-  if (otk_pin_block_check (a->data) != 0)
-    return SW_WRONG_DATA;
-  if (otk_pin_record_set (rec, a->data) != 0)
-    return SW_INTERNAL;
+  if ((sw = otk_pin_set (rec, a->data)) != SW_OK)
+    return sw;
   card->nv.state++;
   return otk_card_commit (card);
 }
@@ -146,12 +140,8 @@ cmd_enrol_card (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
   uint8_t cert[OTK_CERT_LEN];
   uint16_t sw;
 
-  if ((sw = need_both_pins (card)) != SW_OK)
+  if ((sw = check_key_request (card, a)) != SW_OK)
     return sw;
-  if (a->lc != KEY_REQUEST_LEN)
-    return SW_WRONG_LENGTH;
-  if (otk_hal_ec_check_point (a->data + OTK_ID_LEN) != 0)
-    return SW_WRONG_DATA;
   if (otk_cert_make (cert, OTK_CERT_EP11_DEVICE, a->data, a->data + OTK_ID_LEN, card->nv.key_priv,
                      card->nv.key_pub)
       != 0)
@@ -200,47 +190,38 @@ cmd_add_root (otk_card *card, const otk_apdu *a)
   return otk_card_commit (card);
 }
 
-static size_t
-backup_payload (const otk_card *card, uint8_t *p)
+/* zone key || zone cert || str zone desc || str card desc || PIN 1 || PIN 2 || count || roots;
+ * 0, or -1 when it does not fit @w. */
+static int
+backup_payload (const otk_card *card, otk_rsp *w)
 {
-  size_t n = 0;
+  int rc = 0;
 
-  memcpy (p + n, card->nv.key_priv, OTK_EC_PRIV_LEN);
-  n += OTK_EC_PRIV_LEN;
-  memcpy (p + n, card->nv.zone_cert, OTK_CERT_LEN);
-  n += OTK_CERT_LEN;
-  p[n++] = card->nv.zone_desc_len;
-  memcpy (p + n, card->nv.zone_desc, card->nv.zone_desc_len);
-  n += card->nv.zone_desc_len;
-  p[n++] = card->nv.desc_len;
-  memcpy (p + n, card->nv.desc, card->nv.desc_len);
-  n += card->nv.desc_len;
-  memcpy (p + n, &card->nv.pin1, PIN_RECORD_LEN);
-  n += PIN_RECORD_LEN;
-  memcpy (p + n, &card->nv.pin2, PIN_RECORD_LEN);
-  n += PIN_RECORD_LEN;
-  p[n++] = card->nv.root_count;
-  memcpy (p + n, card->nv.roots, (size_t)card->nv.root_count * OTK_CERT_LEN);
-  n += (size_t)card->nv.root_count * OTK_CERT_LEN;
-  return n;
+  rc |= otk_rsp_put (w, card->nv.key_priv, OTK_EC_PRIV_LEN);
+  rc |= otk_rsp_put (w, card->nv.zone_cert, OTK_CERT_LEN);
+  rc |= otk_rsp_put_str (w, card->nv.zone_desc, card->nv.zone_desc_len);
+  rc |= otk_rsp_put_str (w, card->nv.desc, card->nv.desc_len);
+  rc |= otk_rsp_put (w, &card->nv.pin1, PIN_RECORD_LEN);
+  rc |= otk_rsp_put (w, &card->nv.pin2, PIN_RECORD_LEN);
+  rc |= otk_rsp_put (w, &card->nv.root_count, 1);
+  rc |= otk_rsp_put (w, card->nv.roots, (size_t)card->nv.root_count * OTK_CERT_LEN);
+  return rc;
 }
 
 static uint16_t
 cmd_backup_export (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
   uint8_t payload[BACKUP_PAYLOAD_MAX];
-  size_t len;
+  otk_rsp w = { payload, 0, sizeof payload };
   uint16_t sw;
 
-  if ((sw = need_both_pins (card)) != SW_OK)
+  if ((sw = check_key_request (card, a)) != SW_OK)
     return sw;
-  if (a->lc != KEY_REQUEST_LEN)
-    return SW_WRONG_LENGTH;
-  if (otk_hal_ec_check_point (a->data + OTK_ID_LEN) != 0)
-    return SW_WRONG_DATA;
-  len = backup_payload (card, payload);
-  sw = otk_seal_signed (OTK_LABEL_CA_BACKUP, a->data + OTK_ID_LEN, a->data, payload, len,
-                        card->nv.key_priv, NULL, rsp);
+  if (backup_payload (card, &w) != 0)
+    sw = SW_INTERNAL;
+  else
+    sw = otk_seal_signed (OTK_LABEL_CA_BACKUP, a->data + OTK_ID_LEN, a->data, payload, w.len,
+                          card->nv.key_priv, NULL, rsp);
   secure_clear (payload, sizeof payload);
   return sw;
 }
@@ -273,10 +254,8 @@ apply_backup_payload (otk_card *card, const uint8_t *p, size_t len)
   memcpy (card->nv.key_priv, p, OTK_EC_PRIV_LEN);
   memcpy (card->nv.key_pub, pub, OTK_EC_POINT_LEN);
   memcpy (card->nv.zone_cert, cert, OTK_CERT_LEN);
-  memcpy (card->nv.zone_desc, zone_desc, zone_desc_len);
-  card->nv.zone_desc_len = zone_desc_len;
-  memcpy (card->nv.desc, card_desc, card_desc_len);
-  card->nv.desc_len = card_desc_len;
+  otk_copy_str (card->nv.zone_desc, &card->nv.zone_desc_len, zone_desc, zone_desc_len);
+  otk_copy_str (card->nv.desc, &card->nv.desc_len, card_desc, card_desc_len);
   card->nv.tries = OTK_CA_TRIES;
   card->nv.state = OTK_CA_PERSONALIZED;
   return SW_OK;
@@ -291,11 +270,8 @@ cmd_backup_import (otk_card *card, const otk_apdu *a)
 
   if (!is_ca (card, OTK_CA_BACKUP_TARGET))
     return SW_CONDITIONS;
-  if (a->lc < OTK_SEAL_OVERHEAD + OTK_SIG_LEN
-      || a->lc > OTK_SEAL_OVERHEAD + BACKUP_PAYLOAD_MAX + OTK_SIG_LEN)
+  if (otk_sealed_lengths (a->lc, 0, BACKUP_PAYLOAD_MAX, OTK_SIG_LEN, &sealed_len, &len) != SW_OK)
     return SW_WRONG_LENGTH;
-  sealed_len = a->lc - OTK_SIG_LEN;
-  len = sealed_len - OTK_SEAL_OVERHEAD;
   if (otk_unseal (OTK_LABEL_CA_BACKUP, card->nv.key_priv, card->nv.key_pub, card->nv.card_id,
                   a->data, sealed_len, payload)
       != 0)
@@ -330,8 +306,7 @@ iso_command (otk_card *card, const otk_apdu *a)
     rec = &card->nv.pin2, bit = CA_PIN2;
   else
     return SW_WRONG_P1P2;
-  return a->ins == 0x20 ? otk_pin_verify_cmd (card, a, rec, OTK_CA_TRIES, bit)
-                        : otk_pin_change_cmd (card, a, rec, OTK_CA_TRIES, bit);
+  return otk_pin_iso_cmd (card, a, rec, OTK_CA_TRIES, bit);
 }
 
 uint16_t

@@ -166,7 +166,8 @@ uint16_t otk_card_commit (otk_card *card);
 /* Wipes the persistent state in RAM (not committed). */
 void otk_card_wipe (otk_card *card);
 
-/* ---- helpers shared by the applets ---- */
+/* ---- helpers shared by the applets (applet-common.c) ---- */
+/* Append to a response (or any bounded buffer); 0, or -1 when it does not fit. */
 int otk_rsp_put (otk_rsp *rsp, const void *data, size_t len);
 int otk_rsp_put_str (otk_rsp *rsp, const uint8_t *s, uint8_t len);
 /* Reads a length-prefixed string of 1..max bytes at *pos of data[0..len); advances *pos. */
@@ -191,6 +192,23 @@ uint16_t otk_put_zone_certs (const otk_card *card, otk_rsp *rsp);
  * roots (in RAM).  SW_OK, SW_VERIFY_FAILED or SW_NO_MEMORY. */
 uint16_t otk_set_roots (otk_card *card, const uint8_t *certs, size_t count);
 
+/* Copies a string of @len bytes and its length into a card field. */
+void otk_copy_str (uint8_t *dst, uint8_t *dst_len, const uint8_t *s, uint8_t len);
+/* Splits the @lc bytes of a command that carries sealed(payload) || trailer (@trailer bytes)
+ * with a payload of @pt_min..@pt_max bytes: SW_OK with the sealed and payload lengths, or
+ * SW_WRONG_LENGTH. */
+uint16_t otk_sealed_lengths (size_t lc, size_t pt_min, size_t pt_max, size_t trailer,
+                             size_t *sealed_len, size_t *pt_len);
+/* 1 when the card is of @type (OTK_TYPE_*) and in @state. */
+int otk_card_in_state (const otk_card *card, uint8_t type, uint8_t state);
+/* The gate of a PIN-protected command: SW_OK when the card is of @type in @state, not
+ * blocked, and every PIN of @bits verified; else SW_CONDITIONS, SW_BLOCKED or SW_SECURITY. */
+uint16_t otk_need_pins (const otk_card *card, uint8_t type, uint8_t state, uint8_t bits);
+/* INITIALIZE of a blank card that answers card ID || public key (no data): draws the card ID
+ * and key pair, sets @type and @state, commits. */
+uint16_t otk_card_create (otk_card *card, const otk_apdu *a, uint8_t type, uint8_t state,
+                          otk_rsp *rsp);
+
 /* Labels of the sealed transfers (docs/card-protocol.md §6.3). */
 #define OTK_LABEL_KEY_PART    "OpenTKE key part v1"
 #define OTK_LABEL_CARD_COPY   "OpenTKE card copy v1"
@@ -202,6 +220,8 @@ uint16_t otk_set_roots (otk_card *card, const uint8_t *certs, size_t count);
 int otk_pin_block_check (const uint8_t block[OTK_PIN_BLOCK_LEN]);
 /* Makes a record (new salt) for a PIN block already checked. */
 int otk_pin_record_set (otk_pin_record *rec, const uint8_t block[OTK_PIN_BLOCK_LEN]);
+/* Checks a new PIN block and makes its record: SW_OK, SW_WRONG_DATA or SW_INTERNAL. */
+uint16_t otk_pin_set (otk_pin_record *rec, const uint8_t block[OTK_PIN_BLOCK_LEN]);
 /* Compares with the retry counter: decrements and commits first, then compares.  On a
  * match returns SW_OK with the counter set back to @max_tries in RAM only: the caller
  * commits it together with its own change.  Else 63Cx, SW_BLOCKED, SW_WRONG_DATA or
@@ -213,6 +233,9 @@ uint16_t otk_pin_verify_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_recor
                              uint8_t max_tries, uint8_t bit);
 uint16_t otk_pin_change_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec,
                              uint8_t max_tries, uint8_t bit);
+/* VERIFY (INS 20) or CHANGE REFERENCE DATA (INS 24), by @apdu's INS. */
+uint16_t otk_pin_iso_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec,
+                          uint8_t max_tries, uint8_t bit);
 
 /* ---- certificates (cert.c) ---- */
 /* Builds and signs a certificate; issuer SKI computed from @issuer_pub. */

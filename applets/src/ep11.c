@@ -23,17 +23,13 @@ _Static_assert(OTK_SEAL_OVERHEAD + COPY_PAYLOAD_MAX + COPY_TRAILER_LEN <= OTK_CA
 static uint16_t
 need_state (const otk_card *card, uint8_t state)
 {
-  return card->nv.type == OTK_TYPE_EP11 && card->nv.state == state ? SW_OK : SW_CONDITIONS;
+  return otk_card_in_state (card, OTK_TYPE_EP11, state) ? SW_OK : SW_CONDITIONS;
 }
 
 static uint16_t
 need_pin (const otk_card *card)
 {
-  if (need_state (card, OTK_EP11_PERSONALIZED) != SW_OK)
-    return SW_CONDITIONS;
-  if (card->nv.tries == 0)
-    return SW_BLOCKED;
-  return card->pin_verified & EP11_PIN_BIT ? SW_OK : SW_SECURITY;
+  return otk_need_pins (card, OTK_TYPE_EP11, OTK_EP11_PERSONALIZED, EP11_PIN_BIT);
 }
 
 static int
@@ -71,6 +67,15 @@ used_part (otk_card *card, uint8_t p1, uint16_t *sw)
   return &card->nv.parts[p1 - 1];
 }
 
+static void
+fill_part (otk_part_slot *slot, const uint8_t *desc, uint8_t desc_len,
+           const uint8_t part[OTK_PART_LEN])
+{
+  slot->used = 1;
+  otk_copy_str (slot->desc, &slot->desc_len, desc, desc_len);
+  memcpy (slot->part, part, OTK_PART_LEN);
+}
+
 /* Stores a key part in the lowest free slot and answers index || VP; commits. */
 static uint16_t
 add_part (otk_card *card, const uint8_t *desc, uint8_t desc_len, const uint8_t part[OTK_PART_LEN],
@@ -79,24 +84,16 @@ add_part (otk_card *card, const uint8_t *desc, uint8_t desc_len, const uint8_t p
   int i = free_part (card);
   uint8_t index;
   uint8_t vp[OTK_SHA256_LEN];
-  uint16_t sw;
 
   if (i < 0)
     return SW_NO_MEMORY;
   if (otk_vp (part, vp) != 0)
     return SW_INTERNAL;
-  otk_part_slot *slot = &card->nv.parts[i];
-  slot->used = 1;
-  slot->desc_len = desc_len;
-  memcpy (slot->desc, desc, desc_len);
-  memcpy (slot->part, part, OTK_PART_LEN);
-  sw = otk_card_commit (card);
-  if (sw != SW_OK)
-    return sw;
+  fill_part (&card->nv.parts[i], desc, desc_len, part);
   index = (uint8_t)(i + 1);
   otk_rsp_put (rsp, &index, 1);
   otk_rsp_put (rsp, vp, sizeof vp);
-  return SW_OK;
+  return otk_card_commit (card);
 }
 
 /* Sets the signature key from its private scalar; commits. */
@@ -104,46 +101,22 @@ static uint16_t
 set_signature_key (otk_card *card, const uint8_t *name, uint8_t name_len,
                    const uint8_t priv[OTK_EC_PRIV_LEN], otk_rsp *rsp)
 {
-  uint8_t pub[OTK_EC_POINT_LEN];
-  uint16_t sw;
-
   if (card->nv.name_len != 0)
     return SW_EXISTS;
-  if (otk_hal_ec_public (priv, pub) != 0)
+  if (otk_hal_ec_public (priv, card->nv.sig_pub) != 0)
     return SW_WRONG_DATA;
   memcpy (card->nv.sig_priv, priv, OTK_EC_PRIV_LEN);
-  memcpy (card->nv.sig_pub, pub, OTK_EC_POINT_LEN);
-  memcpy (card->nv.name, name, name_len);
-  card->nv.name_len = name_len;
-  sw = otk_card_commit (card);
-  if (sw == SW_OK && rsp != NULL)
-    otk_rsp_put (rsp, pub, sizeof pub);
-  return sw;
+  otk_copy_str (card->nv.name, &card->nv.name_len, name, name_len);
+  otk_rsp_put (rsp, card->nv.sig_pub, OTK_EC_POINT_LEN);
+  return otk_card_commit (card);
 }
 
 static uint16_t
 cmd_initialize (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
-  uint16_t sw;
-
   if (card->nv.type != OTK_TYPE_BLANK)
     return SW_CONDITIONS;
-  if (a->lc != 0)
-    return SW_WRONG_LENGTH;
-  if (otk_hal_random (card->nv.card_id, OTK_ID_LEN) != 0
-      || otk_hal_ec_generate (card->nv.key_priv, card->nv.key_pub) != 0)
-    {
-      otk_card_wipe (card);
-      return SW_INTERNAL;
-    }
-  card->nv.type = OTK_TYPE_EP11;
-  card->nv.state = OTK_EP11_INITIALIZED;
-  sw = otk_card_commit (card);
-  if (sw != SW_OK)
-    return sw;
-  otk_rsp_put (rsp, card->nv.card_id, OTK_ID_LEN);
-  otk_rsp_put (rsp, card->nv.key_pub, OTK_EC_POINT_LEN);
-  return SW_OK;
+  return otk_card_create (card, a, OTK_TYPE_EP11, OTK_EP11_INITIALIZED, rsp);
 }
 
 static uint16_t
@@ -187,12 +160,11 @@ cmd_personalize (otk_card *card, const otk_apdu *a)
     return SW_WRONG_LENGTH;
   if (otk_read_str (a->data, a->lc, &pos, 255, &desc, &desc_len) != 0 || pos != a->lc)
     return SW_WRONG_LENGTH;
-  if (otk_pin_block_check (a->data) != 0 || !otk_valid_desc (desc, desc_len))
+  if (!otk_valid_desc (desc, desc_len))
     return SW_WRONG_DATA;
-  if (otk_pin_record_set (&card->nv.pin1, a->data) != 0)
-    return SW_INTERNAL;
-  memcpy (card->nv.desc, desc, desc_len);
-  card->nv.desc_len = desc_len;
+  if ((sw = otk_pin_set (&card->nv.pin1, a->data)) != SW_OK)
+    return sw;
+  otk_copy_str (card->nv.desc, &card->nv.desc_len, desc, desc_len);
   card->nv.tries = OTK_EP11_TRIES;
   card->nv.state = OTK_EP11_PERSONALIZED;
   return otk_card_commit (card);
@@ -392,44 +364,41 @@ check_zone_peer (const otk_card *card, const uint8_t cert[OTK_CERT_LEN])
   return memcmp (otk_cert_subject (cert), card->nv.card_id, OTK_ID_LEN) == 0 ? -1 : 0;
 }
 
-static size_t
-copy_payload (const otk_card *card, uint8_t *p)
+/* str name || [signature key] || count || per part: index || str desc || part;
+ * 0, or -1 when it does not fit @w. */
+static int
+copy_payload (const otk_card *card, otk_rsp *w)
 {
-  size_t n = 0;
   uint8_t count = 0;
   size_t count_pos;
+  int rc = 0;
 
-  p[n++] = card->nv.name_len;
-  memcpy (p + n, card->nv.name, card->nv.name_len);
-  n += card->nv.name_len;
+  rc |= otk_rsp_put_str (w, card->nv.name, card->nv.name_len);
   if (card->nv.name_len != 0)
-    {
-      memcpy (p + n, card->nv.sig_priv, OTK_EC_PRIV_LEN);
-      n += OTK_EC_PRIV_LEN;
-    }
-  count_pos = n++;
+    rc |= otk_rsp_put (w, card->nv.sig_priv, OTK_EC_PRIV_LEN);
+  count_pos = w->len;
+  rc |= otk_rsp_put (w, &count, 1);
   for (int i = 0; i < OTK_MAX_PARTS; i++)
     {
       const otk_part_slot *slot = &card->nv.parts[i];
+      uint8_t index = (uint8_t)(i + 1);
       if (!slot->used)
         continue;
-      p[n++] = (uint8_t)(i + 1);
-      p[n++] = slot->desc_len;
-      memcpy (p + n, slot->desc, slot->desc_len);
-      n += slot->desc_len;
-      memcpy (p + n, slot->part, OTK_PART_LEN);
-      n += OTK_PART_LEN;
+      rc |= otk_rsp_put (w, &index, 1);
+      rc |= otk_rsp_put_str (w, slot->desc, slot->desc_len);
+      rc |= otk_rsp_put (w, slot->part, OTK_PART_LEN);
       count++;
     }
-  p[count_pos] = count;
-  return n;
+  if (rc == 0)
+    w->data[count_pos] = count;
+  return rc;
 }
 
 static uint16_t
 cmd_export_card (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
   uint8_t payload[COPY_PAYLOAD_MAX];
-  size_t len;
+  otk_rsp w = { payload, 0, sizeof payload };
   uint16_t sw;
 
   if ((sw = need_pin (card)) != SW_OK)
@@ -438,9 +407,11 @@ cmd_export_card (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
     return SW_WRONG_LENGTH;
   if (check_zone_peer (card, a->data) != 0)
     return SW_VERIFY_FAILED;
-  len = copy_payload (card, payload);
-  sw = otk_seal_signed (OTK_LABEL_CARD_COPY, otk_cert_pub (a->data), otk_cert_subject (a->data),
-                        payload, len, card->nv.key_priv, card->nv.device_cert, rsp);
+  if (copy_payload (card, &w) != 0)
+    sw = SW_INTERNAL;
+  else
+    sw = otk_seal_signed (OTK_LABEL_CARD_COPY, otk_cert_pub (a->data), otk_cert_subject (a->data),
+                          payload, w.len, card->nv.key_priv, card->nv.device_cert, rsp);
   secure_clear (payload, sizeof payload);
   return sw;
 }
@@ -478,11 +449,7 @@ apply_copy_payload (otk_card *card, const uint8_t *p, size_t len)
       if (otk_read_str (p, len, &pos, OTK_DESC_MAX, &desc, &desc_len) != 0
           || !otk_valid_desc (desc, desc_len) || len - pos < OTK_PART_LEN)
         return SW_WRONG_DATA;
-      otk_part_slot *slot = &card->nv.parts[index - 1];
-      slot->used = 1;
-      slot->desc_len = desc_len;
-      memcpy (slot->desc, desc, desc_len);
-      memcpy (slot->part, p + pos, OTK_PART_LEN);
+      fill_part (&card->nv.parts[index - 1], desc, desc_len, p + pos);
       pos += OTK_PART_LEN;
     }
   return pos == len ? SW_OK : SW_WRONG_DATA;
@@ -500,11 +467,9 @@ cmd_import_card (otk_card *card, const otk_apdu *a)
     return sw;
   if (card->nv.name_len != 0 || part_count (card) != 0)
     return SW_CONDITIONS;
-  if (a->lc < OTK_SEAL_OVERHEAD + 2 + COPY_TRAILER_LEN
-      || a->lc > OTK_SEAL_OVERHEAD + COPY_PAYLOAD_MAX + COPY_TRAILER_LEN)
-    return SW_WRONG_LENGTH;
-  sealed_len = a->lc - COPY_TRAILER_LEN;
-  len = sealed_len - OTK_SEAL_OVERHEAD;
+  if ((sw = otk_sealed_lengths (a->lc, 2, COPY_PAYLOAD_MAX, COPY_TRAILER_LEN, &sealed_len, &len))
+      != SW_OK)
+    return sw;
   source = a->data + sealed_len;
   sig = source + OTK_CERT_LEN;
   if (check_zone_peer (card, source) != 0
@@ -530,16 +495,15 @@ cmd_import_key (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
   uint8_t payload[IMPORT_PAYLOAD_MAX];
   const uint8_t *s;
   uint8_t s_len;
-  size_t len, pos = 1;
+  size_t sealed_len, len, pos = 1;
   uint16_t sw;
 
   if ((sw = need_pin (card)) != SW_OK)
     return sw;
-  if (a->lc < OTK_SEAL_OVERHEAD + 1 || a->lc > OTK_SEAL_OVERHEAD + IMPORT_PAYLOAD_MAX)
-    return SW_WRONG_LENGTH;
-  len = a->lc - OTK_SEAL_OVERHEAD;
+  if ((sw = otk_sealed_lengths (a->lc, 1, IMPORT_PAYLOAD_MAX, 0, &sealed_len, &len)) != SW_OK)
+    return sw;
   if (otk_unseal (OTK_LABEL_CARD_IMPORT, card->nv.key_priv, card->nv.key_pub, card->nv.card_id,
-                  a->data, a->lc, payload)
+                  a->data, sealed_len, payload)
       != 0)
     return SW_VERIFY_FAILED;
   sw = SW_WRONG_DATA;
@@ -622,9 +586,7 @@ iso_command (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
           return SW_CONDITIONS;
         if (a->p2 != EP11_PIN_REF)
           return SW_WRONG_P1P2;
-        return a->ins == 0x20
-                   ? otk_pin_verify_cmd (card, a, &card->nv.pin1, OTK_EP11_TRIES, EP11_PIN_BIT)
-                   : otk_pin_change_cmd (card, a, &card->nv.pin1, OTK_EP11_TRIES, EP11_PIN_BIT);
+        return otk_pin_iso_cmd (card, a, &card->nv.pin1, OTK_EP11_TRIES, EP11_PIN_BIT);
       case 0x84:
         return cmd_get_challenge (card, a, rsp);
       default:

@@ -39,6 +39,14 @@ otk_pin_record_set (otk_pin_record *rec, const uint8_t block[OTK_PIN_BLOCK_LEN])
 }
 
 uint16_t
+otk_pin_set (otk_pin_record *rec, const uint8_t block[OTK_PIN_BLOCK_LEN])
+{
+  if (otk_pin_block_check (block) != 0)
+    return SW_WRONG_DATA;
+  return otk_pin_record_set (rec, block) == 0 ? SW_OK : SW_INTERNAL;
+}
+
+uint16_t
 otk_pin_try (otk_card *card, const otk_pin_record *rec, uint8_t max_tries,
              const uint8_t block[OTK_PIN_BLOCK_LEN])
 {
@@ -117,4 +125,12 @@ otk_pin_change_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec, u
   if (sw == SW_OK)
     card->pin_verified |= bit;
   return sw;
+}
+
+uint16_t
+otk_pin_iso_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec, uint8_t max_tries,
+                 uint8_t bit)
+{
+  return apdu->ins == 0x20 ? otk_pin_verify_cmd (card, apdu, rec, max_tries, bit)
+                           : otk_pin_change_cmd (card, apdu, rec, max_tries, bit);
 }
