@@ -233,6 +233,8 @@ def drive_once(gui, title, before, answers, queues, state):
         reader = int(pin_requests[state["pins_typed"]][len("PIN pad of reader ")])
         card = in_reader(gui, reader)
         assert card in CARD_PINS, "a PIN for %s in reader %d" % (card, reader)
+        if state.get("pin_shot"):  # the whole screen: the prompt beside the deck's PIN pads
+            gui.screenshot(state.pop("pin_shot"))
         gui.pin_pad(reader, CARD_PINS[card])
         state["pins_typed"] += 1
         return None
@@ -258,11 +260,12 @@ def drive_once(gui, title, before, answers, queues, state):
     return None
 
 
-def drive(gui, title, answers=(), reader_cards=None, menu=None):
+def drive(gui, title, answers=(), reader_cards=None, menu=None, pin_shot=None):
     """Runs step @title to its end as the person at the readers: answers the prompts from
     @answers in order, puts the next card of @reader_cards[N] into reader N when asked,
     takes a card out when asked, and types the PIN of the card in the reader on the
-    on-screen PIN pad whenever tke asks for it.  Returns the step's line in the log."""
+    on-screen PIN pad whenever tke asks for it (@pin_shot: the screen's screenshot at the
+    first PIN request).  Returns the step's line in the log."""
     answers = list(answers)
     queues = {n: list(cards) for n, cards in (reader_cards or {}).items()}
     before = log_text(gui).count("\n")
@@ -271,7 +274,7 @@ def drive(gui, title, answers=(), reader_cards=None, menu=None):
     else:
         gui.click(main(gui), title)
     deadline = time.monotonic() + 120
-    state = {"pins_typed": 0}
+    state = {"pins_typed": 0, "pin_shot": pin_shot}
     while time.monotonic() < deadline:
         try:
             line = drive_once(gui, title, before, answers, queues, state)
