@@ -170,6 +170,18 @@ otk_need_pins (const otk_card *card, uint8_t type, uint8_t state, uint8_t bits)
 }
 
 uint16_t
+otk_rsp_sign (otk_rsp *rsp, const uint8_t priv[OTK_EC_PRIV_LEN],
+              const uint8_t digest[OTK_SHA512_LEN])
+{
+  uint8_t sig[OTK_SIG_LEN];
+
+  if (otk_hal_ecdsa_sign (priv, digest, sig) != 0)
+    return SW_INTERNAL;
+  otk_rsp_put (rsp, sig, sizeof sig);
+  return SW_OK;
+}
+
+uint16_t
 otk_card_create (otk_card *card, const otk_apdu *a, uint8_t type, uint8_t state, otk_rsp *rsp)
 {
   if (a->lc != 0)

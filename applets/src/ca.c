@@ -154,7 +154,6 @@ static uint16_t
 cmd_authorize_unblock (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
   uint8_t digest[OTK_SHA512_LEN];
-  uint8_t sig[OTK_SIG_LEN];
   uint16_t sw;
 
   if ((sw = need_both_pins (card)) != SW_OK)
@@ -163,11 +162,9 @@ cmd_authorize_unblock (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
     return SW_WRONG_LENGTH;
   if (otk_cert_verify (a->data, OTK_CERT_EP11_DEVICE, card->nv.key_pub) != 0)
     return SW_VERIFY_FAILED;
-  if (otk_unblock_digest (otk_cert_subject (a->data), a->data + OTK_CERT_LEN, digest) != 0
-      || otk_hal_ecdsa_sign (card->nv.key_priv, digest, sig) != 0)
+  if (otk_unblock_digest (otk_cert_subject (a->data), a->data + OTK_CERT_LEN, digest) != 0)
     return SW_INTERNAL;
-  otk_rsp_put (rsp, sig, sizeof sig);
-  return SW_OK;
+  return otk_rsp_sign (rsp, card->nv.key_priv, digest);
 }
 
 static uint16_t

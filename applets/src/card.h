@@ -204,6 +204,9 @@ int otk_card_in_state (const otk_card *card, uint8_t type, uint8_t state);
 /* The gate of a PIN-protected command: SW_OK when the card is of @type in @state, not
  * blocked, and every PIN of @bits verified; else SW_CONDITIONS, SW_BLOCKED or SW_SECURITY. */
 uint16_t otk_need_pins (const otk_card *card, uint8_t type, uint8_t state, uint8_t bits);
+/* Signs @digest with @priv and appends the signature: SW_OK or SW_INTERNAL. */
+uint16_t otk_rsp_sign (otk_rsp *rsp, const uint8_t priv[OTK_EC_PRIV_LEN],
+                       const uint8_t digest[OTK_SHA512_LEN]);
 /* INITIALIZE of a blank card that answers card ID || public key (no data): draws the card ID
  * and key pair, sets @type and @state, commits. */
 uint16_t otk_card_create (otk_card *card, const otk_apdu *a, uint8_t type, uint8_t state,

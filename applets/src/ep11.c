@@ -266,7 +266,6 @@ cmd_read_signature_key (otk_card *card, otk_rsp *rsp)
 static uint16_t
 cmd_sign (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
-  uint8_t sig[OTK_SIG_LEN];
   uint16_t sw;
 
   if ((sw = need_pin (card)) != SW_OK)
@@ -275,10 +274,7 @@ cmd_sign (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
     return SW_WRONG_LENGTH;
   if (card->nv.name_len == 0)
     return SW_NO_DATA;
-  if (otk_hal_ecdsa_sign (card->nv.sig_priv, a->data, sig) != 0)
-    return SW_INTERNAL;
-  otk_rsp_put (rsp, sig, sizeof sig);
-  return SW_OK;
+  return otk_rsp_sign (rsp, card->nv.sig_priv, a->data);
 }
 
 static uint16_t

@@ -46,6 +46,13 @@ otk_pin_set (otk_pin_record *rec, const uint8_t block[OTK_PIN_BLOCK_LEN])
   return otk_pin_record_set (rec, block) == 0 ? SW_OK : SW_INTERNAL;
 }
 
+/* 63Cx with the tries left, or SW_BLOCKED. */
+static uint16_t
+tries_left (const otk_card *card)
+{
+  return card->nv.tries == 0 ? SW_BLOCKED : (uint16_t)(0x63C0 | card->nv.tries);
+}
+
 uint16_t
 otk_pin_try (otk_card *card, const otk_pin_record *rec, uint8_t max_tries,
              const uint8_t block[OTK_PIN_BLOCK_LEN])
@@ -68,55 +75,24 @@ otk_pin_try (otk_card *card, const otk_pin_record *rec, uint8_t max_tries,
   match = secure_memequal (hash, rec->hash, OTK_SHA256_LEN);
   secure_clear (hash, sizeof hash);
   if (!match)
-    return card->nv.tries == 0 ? SW_BLOCKED : (uint16_t)(0x63C0 | card->nv.tries);
+    return tries_left (card);
   card->nv.tries = max_tries;
   return SW_OK;
 }
 
-uint16_t
-otk_pin_verify_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec, uint8_t max_tries,
-                    uint8_t bit)
+/* Clears @bit and compares @block; on a match makes @new_block's record (when given), commits
+ * the counter reset with it and sets @bit. */
+static uint16_t
+try_and_commit (otk_card *card, otk_pin_record *rec, uint8_t max_tries, uint8_t bit,
+                const uint8_t block[OTK_PIN_BLOCK_LEN], const uint8_t *new_block)
 {
   uint16_t sw;
 
-  if (apdu->p1 != 0)
-    return SW_WRONG_P1P2;
-  if (apdu->lc == 0)
-    {
-      if (card->pin_verified & bit)
-        return SW_OK;
-      return card->nv.tries == 0 ? SW_BLOCKED : (uint16_t)(0x63C0 | card->nv.tries);
-    }
-  if (apdu->lc != OTK_PIN_BLOCK_LEN)
-    return SW_WRONG_LENGTH;
   card->pin_verified &= (uint8_t)~bit;
-  sw = otk_pin_try (card, rec, max_tries, apdu->data);
-  if (sw == SW_OK)
-    sw = otk_card_commit (card);
-  if (sw == SW_OK)
-    card->pin_verified |= bit;
-  return sw;
-}
-
-uint16_t
-otk_pin_change_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec, uint8_t max_tries,
-                    uint8_t bit)
-{
-  const uint8_t *new_block = apdu->data + OTK_PIN_BLOCK_LEN;
-  uint16_t sw;
-
-  if (apdu->p1 != 0)
-    return SW_WRONG_P1P2;
-  if (apdu->lc != 2 * OTK_PIN_BLOCK_LEN)
-    return SW_WRONG_LENGTH;
-  if (otk_pin_block_check (new_block) != 0)
-    return SW_WRONG_DATA;
-  card->pin_verified &= (uint8_t)~bit;
-  sw = otk_pin_try (card, rec, max_tries, apdu->data);
+  sw = otk_pin_try (card, rec, max_tries, block);
   if (sw != SW_OK)
     return sw;
-  /* Counter reset and new PIN in one commit. */
-  if (otk_pin_record_set (rec, new_block) != 0)
+  if (new_block != NULL && otk_pin_record_set (rec, new_block) != 0)
     {
       otk_card_commit (card);
       return SW_INTERNAL;
@@ -125,6 +101,39 @@ otk_pin_change_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec, u
   if (sw == SW_OK)
     card->pin_verified |= bit;
   return sw;
+}
+
+uint16_t
+otk_pin_verify_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec, uint8_t max_tries,
+                    uint8_t bit)
+{
+  if (apdu->p1 != 0)
+    return SW_WRONG_P1P2;
+  if (apdu->lc == 0)
+    {
+      if (card->pin_verified & bit)
+        return SW_OK;
+      return tries_left (card);
+    }
+  if (apdu->lc != OTK_PIN_BLOCK_LEN)
+    return SW_WRONG_LENGTH;
+  return try_and_commit (card, rec, max_tries, bit, apdu->data, NULL);
+}
+
+uint16_t
+otk_pin_change_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec, uint8_t max_tries,
+                    uint8_t bit)
+{
+  const uint8_t *new_block = apdu->data + OTK_PIN_BLOCK_LEN;
+
+  if (apdu->p1 != 0)
+    return SW_WRONG_P1P2;
+  if (apdu->lc != 2 * OTK_PIN_BLOCK_LEN)
+    return SW_WRONG_LENGTH;
+  if (otk_pin_block_check (new_block) != 0)
+    return SW_WRONG_DATA;
+  /* Counter reset and new PIN in one commit. */
+  return try_and_commit (card, rec, max_tries, bit, apdu->data, new_block);
 }
 
 uint16_t
