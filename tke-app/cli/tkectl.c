@@ -24,6 +24,7 @@ typedef struct
   const char *name;
   VerbFunc run;
   const char *help;
+  gboolean offline; /* works without the service */
 } Verb;
 
 TkeCeremony *
@@ -31,7 +32,8 @@ tkectl_ceremony (Tkectl *t, GError **error)
 {
   if (!t->ceremony)
     {
-      t->ceremony = tke_ceremony_new (t->ws, t->prompter, error);
+      t->ceremony = t->offline ? tke_ceremony_new_offline (t->ws, t->prompter)
+                               : tke_ceremony_new (t->ws, t->prompter, error);
       if (t->ceremony)
         tke_ceremony_set_sign_with_cards (t->ceremony, t->opts->card);
     }
@@ -283,13 +285,13 @@ static const Verb verbs[] = {
   { "cryptounit-mk-rotate", verb_mk_rotate, "re-encipher key storage and set the new key" },
   { "cryptounit-zeroize", verb_zeroize, "zeroize the selected units (back to imprint mode)" },
   { "cryptounit-cp", verb_cp, "list control points, or: cryptounit-cp enable|disable NAME..." },
-  { "mks", verb_mks, "list the master key part files" },
-  { "mk-add", verb_mk_add, "create a key part file (--random or --value)" },
-  { "mk-rm", verb_mk_rm, "delete a key part file" },
-  { "sigkeys", verb_sigkeys, "list the signature key files" },
-  { "sigkey-add", verb_sigkey_add, "create a signature key file" },
-  { "sigkey-sel", verb_sigkey_sel, "select the signature keys that sign commands" },
-  { "sigkey-rm", verb_sigkey_rm, "delete a signature key file" },
+  { "mks", verb_mks, "list the master key part files", TRUE },
+  { "mk-add", verb_mk_add, "create a key part file (--random or --value)", TRUE },
+  { "mk-rm", verb_mk_rm, "delete a key part file", TRUE },
+  { "sigkeys", verb_sigkeys, "list the signature key files", TRUE },
+  { "sigkey-add", verb_sigkey_add, "create a signature key file", TRUE },
+  { "sigkey-sel", verb_sigkey_sel, "select the signature keys that sign commands", TRUE },
+  { "sigkey-rm", verb_sigkey_rm, "delete a signature key file", TRUE },
   { "auto-init", verb_auto_init, "admins, thresholds and a master key from a recovery unit" },
   { "auto-mk-rotate", verb_auto_mk_rotate, "rotate to a new master key from a recovery unit" },
   { "auto-recover", verb_auto_recover, "copy the master key of a recovery unit to the others" },
@@ -297,28 +299,33 @@ static const Verb verbs[] = {
     "give the failover units the admins, thresholds and master key" },
   { "target", verb_target,
     "show or set the service: --url U --credential-file F "
-    "--fingerprint SHA256, or --local" },
+    "--fingerprint SHA256, or --local",
+    TRUE },
   { "card-sigkey-gen", verb_card_sigkey_gen,
-    "generate a signature key on the EP11 card in reader 2" },
-  { "card-mk-gen", verb_card_mk_gen, "generate a key part on the EP11 card in reader 2" },
-  { "card-copy", verb_card_copy, "copy the EP11 card in reader 1 to the card in reader 2" },
-  { "card-sigkey-import", tkectl_card_import, "copy a signature key file to the card in reader 2" },
-  { "card-mk-import", tkectl_card_import, "copy a key part file to the card in reader 2" },
-  { "card-show", tkectl_card_show, "show the card in reader 2 (--reader 1: reader 1)" },
+    "generate a signature key on the EP11 card in reader 2", TRUE },
+  { "card-mk-gen", verb_card_mk_gen, "generate a key part on the EP11 card in reader 2", TRUE },
+  { "card-copy", verb_card_copy, "copy the EP11 card in reader 1 to the card in reader 2", TRUE },
+  { "card-sigkey-import", tkectl_card_import, "copy a signature key file to the card in reader 2",
+    TRUE },
+  { "card-mk-import", tkectl_card_import, "copy a key part file to the card in reader 2", TRUE },
+  { "card-show", tkectl_card_show, "show the card in reader 2 (--reader 1: reader 1)", TRUE },
   { "ca-init", verb_ca_init, "make the blank card in reader 2 a CA card (new zone)" },
-  { "ca-backup", verb_ca_backup, "back up the CA card in reader 1 to the blank card in reader 2" },
-  { "ca-show", tkectl_ca_show, "show the CA card in reader 2" },
-  { "ep11-init", verb_ep11_init, "enrol the blank card in reader 2 with the CA card in reader 1" },
-  { "ep11-personalize", verb_ep11_personalize, "set the PIN and description of an EP11 card" },
-  { "ep11-unblock", verb_ep11_unblock, "unblock the EP11 card in reader 2 with the CA card" },
-  { "ep11-pin-change", verb_ep11_pin_change, "change the PIN of the EP11 card in reader 2" },
-  { "ep11-show", tkectl_ep11_show, "show the EP11 card in reader 2" },
-  { "card-zeroize", verb_card_zeroize, "erase the EP11 card in reader 2" },
-  { "readers", tkectl_readers, "list the smart card readers" },
+  { "ca-backup", verb_ca_backup, "back up the CA card in reader 1 to the blank card in reader 2",
+    TRUE },
+  { "ca-show", tkectl_ca_show, "show the CA card in reader 2", TRUE },
+  { "ep11-init", verb_ep11_init, "enrol the blank card in reader 2 with the CA card in reader 1",
+    TRUE },
+  { "ep11-personalize", verb_ep11_personalize, "set the PIN and description of an EP11 card",
+    TRUE },
+  { "ep11-unblock", verb_ep11_unblock, "unblock the EP11 card in reader 2 with the CA card", TRUE },
+  { "ep11-pin-change", verb_ep11_pin_change, "change the PIN of the EP11 card in reader 2", TRUE },
+  { "ep11-show", tkectl_ep11_show, "show the EP11 card in reader 2", TRUE },
+  { "card-zeroize", verb_card_zeroize, "erase the EP11 card in reader 2", TRUE },
+  { "readers", tkectl_readers, "list the smart card readers", TRUE },
   { "key-create", tkectl_key_create, "create a key in a unit's key storage: key-create UNIT" },
   { "key-encrypt", tkectl_key_encrypt, "encrypt a line of stdin: key-encrypt UNIT KEY_ID" },
   { "key-decrypt", tkectl_key_decrypt, "decrypt: key-decrypt UNIT KEY_ID HEX" },
-  { "help", verb_help, "this list" },
+  { "help", verb_help, "this list", TRUE },
 };
 
 static gboolean
@@ -412,6 +419,7 @@ main (int argc, char **argv)
       return 2;
     }
 
+  t.offline = verb->offline;
   t.prompter = tke_prompter_new_terminal (stdin, stderr);
   t.prompter->assume_yes = opts.yes;
   t.ws = tke_workstation_open (NULL, &error);

@@ -22,6 +22,7 @@ typedef struct
   TkeWorkstation *ws;
   TkePrompter *prompter;
   TkeCeremony *ceremony; /* connected on first use */
+  gboolean offline;      /* the verb needs no crypto unit */
 } Tkectl;
 
 /* The ceremony, connected to the target on first use. */

@@ -181,15 +181,22 @@ load_units (TkeCeremony *c, GError **error)
 }
 
 TkeCeremony *
-tke_ceremony_new (TkeWorkstation *ws, TkePrompter *prompter, GError **error)
+tke_ceremony_new_offline (TkeWorkstation *ws, TkePrompter *prompter)
 {
-  g_autoptr (TkeCeremony) c = g_new0 (TkeCeremony, 1);
+  TkeCeremony *c = g_new0 (TkeCeremony, 1);
 
   c->ws = ws;
   c->prompter = prompter;
   c->clients = g_ptr_array_new_with_free_func ((GDestroyNotify)cu_client_free);
   c->units = g_ptr_array_new_with_free_func ((GDestroyNotify)tke_unit_free);
   c->signers = g_ptr_array_new_with_free_func ((GDestroyNotify)tke_signer_free);
+  return c;
+}
+
+TkeCeremony *
+tke_ceremony_new (TkeWorkstation *ws, TkePrompter *prompter, GError **error)
+{
+  g_autoptr (TkeCeremony) c = tke_ceremony_new_offline (ws, prompter);
 
   if (tke_workstation_get_target_url (ws) ? !connect_remote (c, error) : !connect_local (c, error))
     return NULL;

@@ -212,6 +212,9 @@ char *tke_unit_key (const TkeUnit *unit);
  * on first use, or cryptounitd) and lists its units.  @ws and @prompter are
  * borrowed and must outlive the ceremony. */
 TkeCeremony *tke_ceremony_new (TkeWorkstation *ws, TkePrompter *prompter, GError **error);
+/* Without the service: for the steps that need no crypto unit (key files,
+ * cards other than ca-init), so that they work on an offline workstation. */
+TkeCeremony *tke_ceremony_new_offline (TkeWorkstation *ws, TkePrompter *prompter);
 void tke_ceremony_free (TkeCeremony *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TkeCeremony, tke_ceremony_free)
 
