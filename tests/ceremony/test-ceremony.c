@@ -556,6 +556,23 @@ test_usage (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (f->out, "cryptounit-mk-setimm"));
 }
 
+/* Key files are made on a workstation that cannot reach the service. */
+static void
+test_offline_key_files (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonParser) p = NULL;
+
+  run (f, NULL, "target", "--url", "https://127.0.0.1:1", "--credential-file",
+       "/nonexistent/credential", "--fingerprint",
+       "0000000000000000000000000000000000000000000000000000000000000000", NULL);
+  assert_ok (f);
+  make_sigkey (f, "alice", PW_ALICE);
+  make_part (f, "part 1", PW_PART1);
+  g_assert_cmpuint (json_array_get_length (run_json (f, &p, "sigkeys")), ==, 1);
+  run (f, NULL, "cryptounits", NULL);
+  assert_failed_with (f, "credential file");
+}
+
 /* ---- recovery units ----------------------------------------------------------- */
 
 static char *
@@ -845,6 +862,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/ceremony/core/workstation-state", test_workstation_state);
   ADD ("/ceremony/core/tkectl-usage", test_usage);
+  ADD ("/ceremony/core/offline-key-files", test_offline_key_files);
   ADD ("/ceremony/flows/seed002-key-part-files", test_seed002);
   ADD ("/ceremony/refuse/wrong-file-password", test_wrong_file_password);
   ADD ("/ceremony/refuse/one-key-part", test_one_key_part);
