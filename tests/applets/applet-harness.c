@@ -19,6 +19,13 @@ check_sw (guint16 got, guint16 want, const char *what)
 }
 
 void
+harness_init (int *argc, char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  g_setenv ("OPENTKE_VDECK_NO_SYNC", "1", TRUE);
+}
+
+void
 harness_setup (void)
 {
   H.dir = g_dir_make_tmp ("applets-XXXXXX", NULL);
@@ -248,24 +255,10 @@ make_ep11 (const char *name, const char *ca)
 void
 make_ep11_full (const char *name, const char *ca, gboolean personalize)
 {
-  g_autoptr (GByteArray) id_pub = NULL;
-  g_autoptr (GByteArray) cert = NULL;
-  g_autoptr (GByteArray) zone = NULL;
-  g_autoptr (GByteArray) enrol = g_byte_array_new ();
+  g_autoptr (GByteArray) enrol = ep11_enrol_data (name, ca);
   const char *desc = "Alice's card";
   guint8 pers[1 + 32];
 
-  g_assert_cmpint (otk_vdeck_card_new (H.deck, name), ==, OTK_VDECK_OK);
-  insert_card (name, 2);
-  select_ep11 (2);
-  assert_sw (apdu (2, 0x80, 0x10, 0x00, 0x00, NULL, 0, &id_pub), SW_OK);
-  g_assert_cmpuint (id_pub->len, ==, OTK_ID_LEN + OTK_EC_POINT_LEN);
-  insert_card (ca, 1);
-  ca_login (1);
-  assert_sw (apdu (1, 0x80, 0x20, 0x00, 0x00, id_pub->data, id_pub->len, &cert), SW_OK);
-  assert_sw (apdu (1, 0x80, 0x34, 0x00, 0x00, NULL, 0, &zone), SW_OK);
-  g_byte_array_append (enrol, cert->data, cert->len);
-  g_byte_array_append (enrol, zone->data, zone->len);
   select_ep11 (2);
   assert_sw (apdu (2, 0x80, 0x12, 0x00, 0x00, enrol->data, enrol->len, NULL), SW_OK);
   if (!personalize)
@@ -287,6 +280,79 @@ ep11_login (int reader, const char *pin)
   select_ep11 (reader);
   queue_pins (reader, (const char *const[]){ pin, NULL });
   return pinpad (reader, 1, 0x00, 0x20, 0x00, 0x81, PLACEHOLDER, 8, 0, 0);
+}
+
+GByteArray *
+ep11_enrol_data (const char *name, const char *ca)
+{
+  g_autoptr (GByteArray) id_pub = NULL;
+  g_autoptr (GByteArray) cert = NULL;
+  g_autoptr (GByteArray) zone = NULL;
+  GByteArray *enrol = g_byte_array_new ();
+
+  g_assert_cmpint (otk_vdeck_card_new (H.deck, name), ==, OTK_VDECK_OK);
+  insert_card (name, 2);
+  select_ep11 (2);
+  assert_sw (apdu (2, 0x80, 0x10, 0x00, 0x00, NULL, 0, &id_pub), SW_OK);
+  g_assert_cmpuint (id_pub->len, ==, OTK_ID_LEN + OTK_EC_POINT_LEN);
+  insert_card (ca, 1);
+  ca_login (1);
+  assert_sw (apdu (1, 0x80, 0x20, 0x00, 0x00, id_pub->data, id_pub->len, &cert), SW_OK);
+  assert_sw (apdu (1, 0x80, 0x34, 0x00, 0x00, NULL, 0, &zone), SW_OK);
+  g_byte_array_append (enrol, cert->data, cert->len);
+  g_byte_array_append (enrol, zone->data, zone->len);
+  return enrol;
+}
+
+guint16
+ep11_export_card (const char *target, GByteArray **blob)
+{
+  g_autoptr (GByteArray) certs = NULL;
+
+  insert_card (target, 1);
+  select_ep11 (1);
+  assert_sw (apdu (1, 0x80, 0x34, 0, 0, NULL, 0, &certs), SW_OK);
+  return apdu (2, 0x80, 0x60, 0, 0, certs->data, OTK_CERT_LEN, blob);
+}
+
+guint16
+ca_authorize_unblock (const char *ca, GByteArray **body)
+{
+  g_autoptr (GByteArray) chal = NULL;
+  g_autoptr (GByteArray) certs = NULL;
+  g_autoptr (GByteArray) sig = NULL;
+  guint8 req[OTK_CERT_LEN + OTK_ID_LEN];
+  guint16 sw;
+
+  select_ep11 (2);
+  assert_sw (apdu (2, 0x80, 0x34, 0, 0, NULL, 0, &certs), SW_OK);
+  assert_sw (apdu (2, 0x00, 0x84, 0, 0, NULL, 0, &chal), SW_OK);
+  g_assert_cmpuint (chal->len, ==, OTK_ID_LEN);
+  memcpy (req, certs->data, OTK_CERT_LEN);
+  memcpy (req + OTK_CERT_LEN, chal->data, OTK_ID_LEN);
+  insert_card (ca, 1);
+  ca_login (1);
+  sw = apdu (1, 0x80, 0x22, 0, 0, req, sizeof req, &sig);
+  if (sw != SW_OK)
+    return sw;
+  *body = g_byte_array_new ();
+  g_byte_array_append (*body, sig->data, OTK_SIG_LEN);
+  g_byte_array_append (*body, PLACEHOLDER, 8);
+  return SW_OK;
+}
+
+void
+ca_backup_export (const char *target, GByteArray **blob)
+{
+  g_autoptr (GByteArray) req = NULL;
+
+  g_assert_cmpint (otk_vdeck_card_new (H.deck, target), ==, 0);
+  insert_card (target, 2);
+  select_ca (2);
+  assert_sw (apdu (2, 0x80, 0x10, 0x01, 0, NULL, 0, &req), SW_OK);
+  insert_card ("ca", 1);
+  ca_login (1);
+  assert_sw (apdu (1, 0x80, 0x28, 0, 0, req->data, req->len, blob), SW_OK);
 }
 
 void

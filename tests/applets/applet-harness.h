@@ -28,6 +28,9 @@ extern Harness H;
 /* Two placeholder PIN blocks (format 2, no digits). */
 extern const guint8 PLACEHOLDER[16];
 
+/* First thing in main(): GTest, and no fdatasync (tearing is simulated by the deck's hook;
+ * fdatasync only makes the suites slow). */
+void harness_init (int *argc, char ***argv);
 void harness_setup (void);
 void harness_teardown (void);
 
@@ -53,6 +56,19 @@ void make_ep11 (const char *name, const char *ca);
 /* The same, stopping before PERSONALIZE when @personalize is FALSE. */
 void make_ep11_full (const char *name, const char *ca, gboolean personalize);
 guint16 ep11_login (int reader, const char *pin);
+/* Blank card @name in reader 2, INITIALIZE'd as EP11; the CA card @ca (reader 1) certifies it:
+ * returns ENROL's data (device cert || zone cert || roots), not yet sent. */
+GByteArray *ep11_enrol_data (const char *name, const char *ca);
+/* The EP11 card in reader 2 (logged in) exports itself to EP11 card @target, which it reads the
+ * device cert of in reader 1; returns EXPORT CARD's SW, the blob in *blob. */
+guint16 ep11_export_card (const char *target, GByteArray **blob);
+/* The CA card @ca (inserted in reader 1, logged in) authorizes the unblock of the EP11 card in
+ * reader 2; returns AUTHORIZE UNBLOCK's SW and UNBLOCK's data in *body: signature || a
+ * placeholder PIN block (offset OTK_SIG_LEN). */
+guint16 ca_authorize_unblock (const char *ca, GByteArray **body);
+/* Blank card @target (made here, reader 2) becomes a CA backup target; CA card "ca" (inserted in
+ * reader 1, logged in) exports its backup to it: BACKUP IMPORT's data in *blob, not yet sent. */
+void ca_backup_export (const char *target, GByteArray **blob);
 
 /* Crypto-unit side for tests: a root, device and importer key with their certs. */
 typedef struct

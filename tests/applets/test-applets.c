@@ -278,14 +278,10 @@ test_ep11_export_key_part (void)
 static guint16
 copy_card (const char *target)
 {
-  g_autoptr (GByteArray) certs = NULL;
   g_autoptr (GByteArray) blob = NULL;
   guint16 sw;
 
-  insert_card (target, 1);
-  select_ep11 (1);
-  assert_sw (apdu (1, 0x80, 0x34, 0, 0, NULL, 0, &certs), SW_OK);
-  sw = apdu (2, 0x80, 0x60, 0, 0, certs->data, OTK_CERT_LEN, &blob);
+  sw = ep11_export_card (target, &blob);
   if (sw != SW_OK)
     return sw;
   assert_sw (ep11_login (1, PIN_EP11), SW_OK);
@@ -391,27 +387,14 @@ test_ep11_import_key (void)
 static guint16
 unblock_with (const char *ca, const char *new_pin)
 {
-  g_autoptr (GByteArray) chal = NULL;
-  g_autoptr (GByteArray) certs = NULL;
-  g_autoptr (GByteArray) sig = NULL;
-  guint8 req[OTK_CERT_LEN + OTK_ID_LEN], body[OTK_SIG_LEN + 8];
+  g_autoptr (GByteArray) body = NULL;
   guint16 sw;
 
-  select_ep11 (2);
-  assert_sw (apdu (2, 0x80, 0x34, 0, 0, NULL, 0, &certs), SW_OK);
-  assert_sw (apdu (2, 0x00, 0x84, 0, 0, NULL, 0, &chal), SW_OK);
-  g_assert_cmpuint (chal->len, ==, OTK_ID_LEN);
-  memcpy (req, certs->data, OTK_CERT_LEN);
-  memcpy (req + OTK_CERT_LEN, chal->data, OTK_ID_LEN);
-  insert_card (ca, 1);
-  ca_login (1);
-  sw = apdu (1, 0x80, 0x22, 0, 0, req, sizeof req, &sig);
+  sw = ca_authorize_unblock (ca, &body);
   if (sw != SW_OK)
     return sw;
-  memcpy (body, sig->data, OTK_SIG_LEN);
-  memcpy (body + OTK_SIG_LEN, PLACEHOLDER, 8);
   queue_pins (2, (const char *const[]){ new_pin, new_pin, NULL });
-  return pinpad (2, 2, 0x80, 0x70, 0, 0, body, sizeof body, 0, OTK_SIG_LEN);
+  return pinpad (2, 2, 0x80, 0x70, 0, 0, body->data, body->len, 0, OTK_SIG_LEN);
 }
 
 static void
@@ -571,17 +554,10 @@ test_ca_roots (void)
 static guint16
 ca_backup (const char *target, GByteArray **blob_out)
 {
-  g_autoptr (GByteArray) req = NULL;
   g_autoptr (GByteArray) blob = NULL;
   guint16 sw;
 
-  g_assert_cmpint (otk_vdeck_card_new (H.deck, target), ==, 0);
-  insert_card (target, 2);
-  select_ca (2);
-  assert_sw (apdu (2, 0x80, 0x10, 0x01, 0, NULL, 0, &req), SW_OK);
-  insert_card ("ca", 1);
-  ca_login (1);
-  assert_sw (apdu (1, 0x80, 0x28, 0, 0, req->data, req->len, &blob), SW_OK);
+  ca_backup_export (target, &blob);
   sw = apdu (2, 0x80, 0x2A, 0, 0, blob->data, blob->len, NULL);
   if (blob_out != NULL)
     *blob_out = g_steal_pointer (&blob);
@@ -973,9 +949,7 @@ test_deck_threads (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  /* Tearing is simulated by the deck's hook; fdatasync only makes the suite slow. */
-  g_setenv ("OPENTKE_VDECK_NO_SYNC", "1", TRUE);
+  harness_init (&argc, &argv);
   g_test_add_func ("/applets/ep11/setup", test_ep11_setup);
   g_test_add_func ("/applets/ep11/pin-retries", test_ep11_pin_retries);
   g_test_add_func ("/applets/ep11/change-pin", test_ep11_change_pin);

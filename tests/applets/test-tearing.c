@@ -62,6 +62,31 @@ tear_each_write (const Tear *t)
   g_free (now);
 }
 
+/* Saves the image of @card (out of its reader) and tears each write of @command on it. */
+static void
+tear_run (const char *card, int reader, void (*prepare) (void *ctx), guint16 (*command) (void *ctx),
+          gboolean (*is_after) (const otk_card_nv *nv, void *ctx), void *ctx)
+{
+  Tear t = { card, reader, image_save (card), prepare, command, is_after, ctx };
+  tear_each_write (&t);
+  g_bytes_unref (t.image);
+}
+
+/* A command whose data was made beforehand: INS @ins, P1 = P2 = 0, to the card in @reader. */
+typedef struct
+{
+  int reader;
+  guint8 ins;
+  GByteArray *blob;
+} Blob;
+
+static guint16
+cmd_send_blob (void *ctx)
+{
+  Blob *b = ctx;
+  return apdu (b->reader, 0x80, b->ins, 0, 0, b->blob->data, b->blob->len, NULL);
+}
+
 static void
 login_ep11_2 (void *ctx)
 {
@@ -105,9 +130,7 @@ test_tear_personalize (void)
   make_ca ("ca", NULL, 0, NULL);
   make_ep11_full ("ep11", "ca", FALSE);
   g_assert_cmpint (otk_vdeck_eject (H.deck, 2), ==, 0);
-  Tear t = { "ep11", 2, image_save ("ep11"), select_ep11_2, cmd_personalize, personalized, NULL };
-  tear_each_write (&t);
-  g_bytes_unref (t.image);
+  tear_run ("ep11", 2, select_ep11_2, cmd_personalize, personalized, NULL);
   harness_teardown ();
 }
 
@@ -161,18 +184,6 @@ test_tear_generate (void)
 
 /* ---- copy card (the target's IMPORT CARD) ---- */
 
-typedef struct
-{
-  GByteArray *blob;
-} Blob;
-
-static guint16
-cmd_import_card (void *ctx)
-{
-  Blob *b = ctx;
-  return apdu (1, 0x80, 0x62, 0, 0, b->blob->data, b->blob->len, NULL);
-}
-
 static gboolean
 copied (const otk_card_nv *nv, void *ctx)
 {
@@ -182,8 +193,7 @@ copied (const otk_card_nv *nv, void *ctx)
 static void
 test_tear_copy (void)
 {
-  g_autoptr (GByteArray) certs = NULL;
-  Blob b = { NULL };
+  Blob b = { 1, 0x62, NULL };
 
   harness_setup ();
   setup_ep11 ();
@@ -194,26 +204,14 @@ test_tear_copy (void)
   assert_sw (cmd_gen_sigkey (NULL), SW_OK);
   assert_sw (cmd_gen_part (NULL), SW_OK);
   assert_sw (cmd_gen_part (NULL), SW_OK);
-  insert_card ("target", 1);
-  select_ep11 (1);
-  assert_sw (apdu (1, 0x80, 0x34, 0, 0, NULL, 0, &certs), SW_OK);
-  assert_sw (apdu (2, 0x80, 0x60, 0, 0, certs->data, OTK_CERT_LEN, &b.blob), SW_OK);
+  assert_sw (ep11_export_card ("target", &b.blob), SW_OK);
   g_assert_cmpint (otk_vdeck_eject (H.deck, 1), ==, 0);
-  Tear t = { "target", 1, image_save ("target"), login_ep11_1, cmd_import_card, copied, &b };
-  tear_each_write (&t);
-  g_bytes_unref (t.image);
+  tear_run ("target", 1, login_ep11_1, cmd_send_blob, copied, &b);
   g_byte_array_unref (b.blob);
   harness_teardown ();
 }
 
 /* ---- import from a key file ---- */
-
-static guint16
-cmd_import_key (void *ctx)
-{
-  Blob *b = ctx;
-  return apdu (2, 0x80, 0x64, 0, 0, b->blob->data, b->blob->len, NULL);
-}
 
 static void
 test_tear_import_key (void)
@@ -221,7 +219,7 @@ test_tear_import_key (void)
   g_autoptr (GByteArray) certs = NULL;
   guint8 pub[OTK_EC_POINT_LEN],
       payload[2 + 5 + OTK_EC_PRIV_LEN] = { 1, 5, 'a', 'l', 'i', 'c', 'e' };
-  Blob b = { g_byte_array_new () };
+  Blob b = { 2, 0x64, g_byte_array_new () };
 
   harness_setup ();
   setup_ep11 ();
@@ -235,9 +233,7 @@ test_tear_import_key (void)
                    ==, 0);
   secure_clear (payload, sizeof payload);
   g_assert_cmpint (otk_vdeck_eject (H.deck, 2), ==, 0);
-  Tear t = { "ep11", 2, image_save ("ep11"), login_ep11_2, cmd_import_key, has_sigkey, &b };
-  tear_each_write (&t);
-  g_bytes_unref (t.image);
+  tear_run ("ep11", 2, login_ep11_2, cmd_send_blob, has_sigkey, &b);
   g_byte_array_unref (b.blob);
   harness_teardown ();
 }
@@ -248,22 +244,9 @@ static void
 prepare_unblock (void *ctx)
 {
   Blob *b = ctx;
-  g_autoptr (GByteArray) certs = NULL;
-  g_autoptr (GByteArray) chal = NULL;
-  g_autoptr (GByteArray) sig = NULL;
-  guint8 req[OTK_CERT_LEN + OTK_ID_LEN];
 
-  select_ep11 (2);
-  assert_sw (apdu (2, 0x80, 0x34, 0, 0, NULL, 0, &certs), SW_OK);
-  assert_sw (apdu (2, 0x00, 0x84, 0, 0, NULL, 0, &chal), SW_OK);
-  memcpy (req, certs->data, OTK_CERT_LEN);
-  memcpy (req + OTK_CERT_LEN, chal->data, OTK_ID_LEN);
-  insert_card ("ca", 1);
-  ca_login (1);
-  assert_sw (apdu (1, 0x80, 0x22, 0, 0, req, sizeof req, &sig), SW_OK);
-  g_byte_array_set_size (b->blob, 0);
-  g_byte_array_append (b->blob, sig->data, OTK_SIG_LEN);
-  g_byte_array_append (b->blob, PLACEHOLDER, 8);
+  g_clear_pointer (&b->blob, g_byte_array_unref);
+  assert_sw (ca_authorize_unblock ("ca", &b->blob), SW_OK);
 }
 
 static guint16
@@ -285,7 +268,7 @@ unblocked (const otk_card_nv *nv, void *ctx)
 static void
 test_tear_unblock (void)
 {
-  Blob b = { g_byte_array_new () };
+  Blob b = { 2, 0x70, NULL };
 
   harness_setup ();
   setup_ep11 ();
@@ -293,9 +276,7 @@ test_tear_unblock (void)
   for (int i = 0; i < 3; i++)
     ep11_login (2, "000000");
   g_assert_cmpint (otk_vdeck_eject (H.deck, 2), ==, 0);
-  Tear t = { "ep11", 2, image_save ("ep11"), prepare_unblock, cmd_unblock, unblocked, &b };
-  tear_each_write (&t);
-  g_bytes_unref (t.image);
+  tear_run ("ep11", 2, prepare_unblock, cmd_unblock, unblocked, &b);
   g_byte_array_unref (b.blob);
   harness_teardown ();
 }
@@ -308,13 +289,6 @@ select_ca_2 (void *ctx)
   select_ca (2);
 }
 
-static guint16
-cmd_backup_import (void *ctx)
-{
-  Blob *b = ctx;
-  return apdu (2, 0x80, 0x2A, 0, 0, b->blob->data, b->blob->len, NULL);
-}
-
 static gboolean
 ca_restored (const otk_card_nv *nv, void *ctx)
 {
@@ -324,21 +298,13 @@ ca_restored (const otk_card_nv *nv, void *ctx)
 static void
 test_tear_ca_backup (void)
 {
-  g_autoptr (GByteArray) req = NULL;
-  Blob b = { NULL };
+  Blob b = { 2, 0x2A, NULL };
 
   harness_setup ();
   make_ca ("ca", NULL, 0, NULL);
-  g_assert_cmpint (otk_vdeck_card_new (H.deck, "backup"), ==, 0);
-  insert_card ("backup", 2);
-  select_ca (2);
-  assert_sw (apdu (2, 0x80, 0x10, 0x01, 0, NULL, 0, &req), SW_OK);
-  ca_login (1);
-  assert_sw (apdu (1, 0x80, 0x28, 0, 0, req->data, req->len, &b.blob), SW_OK);
+  ca_backup_export ("backup", &b.blob);
   g_assert_cmpint (otk_vdeck_eject (H.deck, 2), ==, 0);
-  Tear t = { "backup", 2, image_save ("backup"), select_ca_2, cmd_backup_import, ca_restored, &b };
-  tear_each_write (&t);
-  g_bytes_unref (t.image);
+  tear_run ("backup", 2, select_ca_2, cmd_send_blob, ca_restored, &b);
   g_byte_array_unref (b.blob);
   harness_teardown ();
 }
@@ -376,13 +342,6 @@ test_tear_verify (void)
 
 /* ---- enrol, delete key part, zeroize, add trusted root ---- */
 
-static guint16
-cmd_enrol (void *ctx)
-{
-  Blob *b = ctx;
-  return apdu (2, 0x80, 0x12, 0, 0, b->blob->data, b->blob->len, NULL);
-}
-
 static gboolean
 enrolled (const otk_card_nv *nv, void *ctx)
 {
@@ -392,26 +351,13 @@ enrolled (const otk_card_nv *nv, void *ctx)
 static void
 test_tear_enrol (void)
 {
-  g_autoptr (GByteArray) id_pub = NULL;
-  g_autoptr (GByteArray) cert = NULL;
-  g_autoptr (GByteArray) zone = NULL;
-  Blob b = { g_byte_array_new () };
+  Blob b = { 2, 0x12, NULL };
 
   harness_setup ();
   make_ca ("ca", NULL, 0, NULL);
-  g_assert_cmpint (otk_vdeck_card_new (H.deck, "ep11"), ==, 0);
-  insert_card ("ep11", 2);
-  select_ep11 (2);
-  assert_sw (apdu (2, 0x80, 0x10, 0, 0, NULL, 0, &id_pub), SW_OK);
-  ca_login (1);
-  assert_sw (apdu (1, 0x80, 0x20, 0, 0, id_pub->data, id_pub->len, &cert), SW_OK);
-  assert_sw (apdu (1, 0x80, 0x34, 0, 0, NULL, 0, &zone), SW_OK);
-  g_byte_array_append (b.blob, cert->data, cert->len);
-  g_byte_array_append (b.blob, zone->data, zone->len);
+  b.blob = ep11_enrol_data ("ep11", "ca");
   g_assert_cmpint (otk_vdeck_eject (H.deck, 2), ==, 0);
-  Tear t = { "ep11", 2, image_save ("ep11"), select_ep11_2, cmd_enrol, enrolled, &b };
-  tear_each_write (&t);
-  g_bytes_unref (t.image);
+  tear_run ("ep11", 2, select_ep11_2, cmd_send_blob, enrolled, &b);
   g_byte_array_unref (b.blob);
   harness_teardown ();
 }
@@ -488,18 +434,14 @@ test_tear_add_root (void)
   unit_pki_make (&pki);
   make_ca ("ca", NULL, 0, NULL);
   g_assert_cmpint (otk_vdeck_eject (H.deck, 1), ==, 0);
-  Tear t = { "ca", 1, image_save ("ca"), login_ca_1, cmd_add_root, has_root, &pki };
-  tear_each_write (&t);
-  g_bytes_unref (t.image);
+  tear_run ("ca", 1, login_ca_1, cmd_add_root, has_root, &pki);
   harness_teardown ();
 }
 
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  /* Tearing is simulated by the deck's hook; fdatasync only makes the suite slow. */
-  g_setenv ("OPENTKE_VDECK_NO_SYNC", "1", TRUE);
+  harness_init (&argc, &argv);
   g_test_add_func ("/tearing/ep11/personalize", test_tear_personalize);
   g_test_add_func ("/tearing/ep11/generate", test_tear_generate);
   g_test_add_func ("/tearing/ep11/copy", test_tear_copy);
