@@ -6,17 +6,44 @@
 #include "card.h"
 #include "opentke-vdeck.h"
 
+/* An open card image, the context of vdeck_file_io. */
+typedef struct
+{
+  int fd;
+  otk_vdeck *deck; /* NULL: no tearing hook, no write count */
+  int torn;
+} vdeck_file;
+
 typedef struct
 {
   otk_card *card; /* RAM state + last loaded image; allocated at first power up */
+  /* What the image holds, to catch a command that changed the card's persistent state in
+   * RAM without committing it: that change must not outlive the command. */
+  otk_card_nv *image;
+  vdeck_file file; /* the image of the powered card, open from power up (fd -1: none) */
   uint64_t insertion;
   int powered;
+  /* The deck's change count when this reader's card and image were last known
+   * current: while it has not moved, an APDU needs neither reader file nor image read. */
+  uint64_t seen;
+  int seen_valid;
 } vdeck_reader;
+
+/* A reader file as last read, valid while the deck's change count stays at @changes. */
+typedef struct
+{
+  int valid;
+  uint64_t changes;
+  int rc;
+  char card[OTK_VDECK_NAME_MAX + 1];
+  uint64_t insertion;
+} vdeck_reader_file;
 
 struct otk_vdeck
 {
   char *path;
   int lock_fd;
+  vdeck_reader_file reader_file[2];
   /* flock() excludes other processes; threads of this process (the pcscd driver serves
    * each reader from its own thread) share the lock file, so they also take this mutex. */
   pthread_mutex_t mutex;
@@ -27,17 +54,12 @@ struct otk_vdeck
   unsigned long writes;
 };
 
-/* An open card image, the context of vdeck_file_io. */
-typedef struct
-{
-  int fd;
-  otk_vdeck *deck; /* NULL: no tearing hook, no write count */
-  int torn;
-} vdeck_file;
-
 extern const otk_store_io vdeck_file_io;
 
 int vdeck_lock (otk_vdeck *deck);
+/* The deck's change count (vdeck.c); the caller holds the lock.  0 or -1. */
+int vdeck_changes_read (otk_vdeck *deck, uint64_t *changes);
+int vdeck_changes_bump (otk_vdeck *deck);
 void vdeck_unlock (otk_vdeck *deck);
 /* deck path / prefix name suffix */
 int vdeck_path (const otk_vdeck *deck, char *buf, size_t len, const char *prefix, const char *name,

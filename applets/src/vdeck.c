@@ -81,6 +81,42 @@ vdeck_unlock (otk_vdeck *deck)
   pthread_mutex_unlock (&deck->mutex);
 }
 
+/* The change count: 8 bytes at the start of the lock file, raised under the lock before
+ * every write to a card image or a deck file by any process.  A reader whose count has
+ * not moved knows in one pread that its card and its image are still current.  It is
+ * not made durable: it only tells running processes that their caches are stale. */
+int
+vdeck_changes_read (otk_vdeck *deck, uint64_t *changes)
+{
+  ssize_t n = pread (deck->lock_fd, changes, sizeof *changes, 0);
+
+  if (n == 0)
+    *changes = 0; /* a deck that was never written to since it was made */
+  return n == 0 || n == (ssize_t)sizeof *changes ? 0 : -1;
+}
+
+int
+vdeck_changes_bump (otk_vdeck *deck)
+{
+  uint64_t changes;
+
+  if (vdeck_changes_read (deck, &changes) != 0)
+    return -1;
+  changes++;
+  return pwrite (deck->lock_fd, &changes, sizeof changes, 0) == (ssize_t)sizeof changes ? 0 : -1;
+}
+
+/* Forgets the image of the card of @r (removed, swapped or torn). */
+static void
+reader_forget (vdeck_reader *r)
+{
+  r->powered = 0;
+  r->seen_valid = 0;
+  if (r->file.fd >= 0)
+    close (r->file.fd);
+  r->file.fd = -1;
+}
+
 static int
 mkdir_p (char *path)
 {
@@ -127,6 +163,7 @@ otk_vdeck_open (const char *dir, otk_vdeck **out)
   if (deck == NULL)
     return OTK_VDECK_ERR_IO;
   deck->lock_fd = -1;
+  deck->reader[0].file.fd = deck->reader[1].file.fd = -1;
   deck->no_sync = getenv ("OPENTKE_VDECK_NO_SYNC") != NULL
                   && strcmp (getenv ("OPENTKE_VDECK_NO_SYNC"), "1") == 0;
   pthread_mutex_init (&deck->mutex, NULL);
@@ -157,11 +194,20 @@ otk_vdeck_close (otk_vdeck *deck)
   if (deck == NULL)
     return;
   for (int i = 0; i < 2; i++)
-    if (deck->reader[i].card != NULL)
-      {
-        secure_clear (deck->reader[i].card, sizeof *deck->reader[i].card);
-        free (deck->reader[i].card);
-      }
+    reader_forget (&deck->reader[i]);
+  for (int i = 0; i < 2; i++)
+    {
+      if (deck->reader[i].card != NULL)
+        {
+          secure_clear (deck->reader[i].card, sizeof *deck->reader[i].card);
+          free (deck->reader[i].card);
+        }
+      if (deck->reader[i].image != NULL)
+        {
+          secure_clear (deck->reader[i].image, sizeof *deck->reader[i].image);
+          free (deck->reader[i].image);
+        }
+    }
   if (deck->lock_fd >= 0)
     close (deck->lock_fd);
   pthread_mutex_destroy (&deck->mutex);
@@ -219,7 +265,12 @@ file_write (void *ctx, size_t off, const uint8_t *buf, size_t len)
   if (f->torn)
     return -1;
   if (f->deck != NULL)
-    f->deck->writes++;
+    {
+      /* Other processes must see the change before it happens: no bump, no write. */
+      if (vdeck_changes_bump (f->deck) != 0)
+        return -1;
+      f->deck->writes++;
+    }
   return pwrite (f->fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
 }
 
@@ -362,17 +413,16 @@ out:
 
 /* ---- readers ---- */
 
-int
-vdeck_read_reader (otk_vdeck *deck, int reader, char *name, uint64_t *insertion)
+/* Reads the file readerN; the caller holds the lock. */
+static int
+read_reader_file (otk_vdeck *deck, int reader, vdeck_reader_file *out)
 {
   char path[4096];
   char line[OTK_VDECK_NAME_MAX + 64];
-  char card[OTK_VDECK_NAME_MAX + 1] = "";
   unsigned long long ins = 0;
   FILE *f;
 
-  if (reader != 1 && reader != 2)
-    return OTK_VDECK_ERR_INVALID;
+  out->card[0] = '\0';
   snprintf (path, sizeof path, "%s/reader%d", deck->path, reader);
   f = fopen (path, "re");
   if (f != NULL)
@@ -380,7 +430,7 @@ vdeck_read_reader (otk_vdeck *deck, int reader, char *name, uint64_t *insertion)
       while (fgets (line, sizeof line, f) != NULL)
         {
           if (strncmp (line, "card ", 5) == 0)
-            sscanf (line + 5, "%64s", card);
+            sscanf (line + 5, "%64s", out->card);
           else if (strncmp (line, "insertion ", 10) == 0)
             sscanf (line + 10, "%llu", &ins);
         }
@@ -388,11 +438,37 @@ vdeck_read_reader (otk_vdeck *deck, int reader, char *name, uint64_t *insertion)
     }
   else if (errno != ENOENT)
     return OTK_VDECK_ERR_IO;
+  out->insertion = ins;
+  return out->card[0] != '\0' && vdeck_valid_name (out->card) ? OTK_VDECK_OK
+                                                              : OTK_VDECK_ERR_NO_CARD;
+}
+
+int
+vdeck_read_reader (otk_vdeck *deck, int reader, char *name, uint64_t *insertion)
+{
+  vdeck_reader_file *cached;
+  uint64_t changes;
+  int have_changes;
+
+  if (reader != 1 && reader != 2)
+    return OTK_VDECK_ERR_INVALID;
+  cached = &deck->reader_file[reader - 1];
+  /* Read the file again only when the deck changed since (one pread instead of an open,
+   * a read and a close per APDU). */
+  have_changes = vdeck_changes_read (deck, &changes) == 0;
+  if (!have_changes || !cached->valid || cached->changes != changes)
+    {
+      cached->rc = read_reader_file (deck, reader, cached);
+      cached->valid = have_changes && cached->rc != OTK_VDECK_ERR_IO;
+      cached->changes = changes;
+    }
+  if (cached->rc == OTK_VDECK_ERR_IO)
+    return cached->rc;
   if (insertion != NULL)
-    *insertion = ins;
+    *insertion = cached->insertion;
   if (name != NULL)
-    strcpy (name, card);
-  return card[0] != '\0' && vdeck_valid_name (card) ? OTK_VDECK_OK : OTK_VDECK_ERR_NO_CARD;
+    strcpy (name, cached->card);
+  return cached->rc;
 }
 
 /* Replaces a small deck file atomically (write to a temporary, rename). */
@@ -405,6 +481,8 @@ vdeck_write_file (otk_vdeck *deck, const char *file, const char *text, size_t le
   if (vdeck_path (deck, path, sizeof path, "", file, "") != 0
       || snprintf (tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
     return OTK_VDECK_ERR_INVALID;
+  if (vdeck_changes_bump (deck) != 0)
+    return OTK_VDECK_ERR_IO;
   fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return OTK_VDECK_ERR_IO;
@@ -504,13 +582,22 @@ otk_vdeck_reader_card (otk_vdeck *deck, int reader, char *name, uint64_t *insert
 
 /* ---- the card in a reader ---- */
 
+/* Reads the image of the card of @r into its RAM state, and keeps a copy. */
+static int
+reader_load (vdeck_reader *r)
+{
+  if (otk_card_load (r->card, &vdeck_file_io, &r->file) != 0)
+    return OTK_VDECK_ERR_CORRUPT;
+  memcpy (r->image, &r->card->nv, sizeof *r->image);
+  return OTK_VDECK_OK;
+}
+
 int
 otk_vdeck_power_up (otk_vdeck *deck, int reader, uint8_t *atr, size_t *atr_len)
 {
   char name[OTK_VDECK_NAME_MAX + 1];
   vdeck_reader *r;
-  vdeck_file f = { .fd = -1 };
-  uint64_t insertion;
+  uint64_t insertion, changes;
   uint8_t tck = 0;
   int rc;
 
@@ -519,34 +606,61 @@ otk_vdeck_power_up (otk_vdeck *deck, int reader, uint8_t *atr, size_t *atr_len)
   r = &deck->reader[reader - 1];
   if ((rc = vdeck_lock (deck)) != OTK_VDECK_OK)
     return rc;
-  r->powered = 0;
+  reader_forget (r);
   if ((rc = vdeck_read_reader (deck, reader, name, &insertion)) != OTK_VDECK_OK)
     goto out;
-  if (r->card == NULL && (r->card = calloc (1, sizeof *r->card)) == NULL)
+  if ((r->card == NULL && (r->card = calloc (1, sizeof *r->card)) == NULL)
+      || (r->image == NULL && (r->image = calloc (1, sizeof *r->image)) == NULL))
     {
       rc = OTK_VDECK_ERR_IO;
       goto out;
     }
-  if ((rc = vdeck_card_open (deck, name, O_RDONLY, &f)) != OTK_VDECK_OK)
+  /* Open for the card's life in the reader: the commands write through it. */
+  if ((rc = vdeck_card_open (deck, name, O_RDWR, &r->file)) != OTK_VDECK_OK)
     goto out;
-  if (otk_card_load (r->card, &vdeck_file_io, &f) != 0)
-    {
-      rc = OTK_VDECK_ERR_CORRUPT;
-      goto out;
-    }
+  if ((rc = reader_load (r)) != OTK_VDECK_OK)
+    goto out;
   otk_card_reset (r->card);
   r->insertion = insertion;
   r->powered = 1;
+  r->seen_valid = vdeck_changes_read (deck, &changes) == 0;
+  r->seen = changes;
   memcpy (atr, atr_bytes, sizeof atr_bytes);
   for (size_t i = 1; i < sizeof atr_bytes; i++)
     tck ^= atr_bytes[i];
   atr[sizeof atr_bytes] = tck;
   *atr_len = sizeof atr_bytes + 1;
 out:
-  if (f.fd >= 0)
-    close (f.fd);
+  if (rc != OTK_VDECK_OK)
+    reader_forget (r);
   vdeck_unlock (deck);
   return rc;
+}
+
+/* Whether the card of @r is still in its reader with its image as loaded; reloads the
+ * image when another process may have changed the deck.  The caller holds the lock. */
+static int
+reader_check (otk_vdeck *deck, int reader, vdeck_reader *r)
+{
+  uint64_t insertion, changes;
+  int have_changes = vdeck_changes_read (deck, &changes) == 0;
+  int rc;
+
+  if (r->powered && r->seen_valid && have_changes && r->seen == changes)
+    return OTK_VDECK_OK;
+  if ((rc = vdeck_read_reader (deck, reader, NULL, &insertion)) != OTK_VDECK_OK)
+    {
+      reader_forget (r);
+      return rc;
+    }
+  if (!r->powered || r->insertion != insertion)
+    return OTK_VDECK_ERR_CARD_CHANGED;
+  /* Same insertion, so the same card file (it cannot be removed while inserted). */
+  if ((rc = reader_load (r)) != OTK_VDECK_OK)
+    return rc;
+  r->seen_valid = have_changes;
+  r->seen = changes;
+  return OTK_VDECK_OK;
 }
 
 /* Sends one APDU to the powered card of @reader; the caller holds the lock. */
@@ -555,38 +669,39 @@ vdeck_transmit_locked (otk_vdeck *deck, int reader, const uint8_t *cmd, size_t c
                        uint8_t *rsp, size_t *rsp_len)
 {
   vdeck_reader *r = &deck->reader[reader - 1];
-  char name[OTK_VDECK_NAME_MAX + 1];
-  vdeck_file f = { .fd = -1 };
-  uint64_t insertion;
+  unsigned long writes = deck->writes;
   int rc;
 
   if (cmd_len > OTK_VDECK_APDU_MAX || *rsp_len < 2)
     return OTK_VDECK_ERR_INVALID;
-  if ((rc = vdeck_read_reader (deck, reader, name, &insertion)) != OTK_VDECK_OK)
-    {
-      r->powered = 0;
-      return rc;
-    }
-  if (!r->powered || r->insertion != insertion)
-    return OTK_VDECK_ERR_CARD_CHANGED;
-  if ((rc = vdeck_card_open (deck, name, O_RDWR, &f)) != OTK_VDECK_OK)
+  if ((rc = reader_check (deck, reader, r)) != OTK_VDECK_OK)
     return rc;
-  if (otk_card_load (r->card, &vdeck_file_io, &f) != 0)
-    rc = OTK_VDECK_ERR_CORRUPT;
-  else
-    *rsp_len = otk_card_process (r->card, cmd, cmd_len, rsp, *rsp_len);
-  close (f.fd);
-  if (f.torn)
+  r->file.torn = 0;
+  *rsp_len = otk_card_process (r->card, cmd, cmd_len, rsp, *rsp_len);
+  if (r->file.torn)
     {
       /* The card left the reader in the middle of the command. */
-      r->powered = 0;
+      reader_forget (r);
       otk_card_reset (r->card);
       vdeck_eject_locked (deck, reader);
       secure_clear (rsp, *rsp_len);
       *rsp_len = 0;
-      rc = OTK_VDECK_ERR_TORN;
+      return OTK_VDECK_ERR_TORN;
     }
-  return rc;
+  /* After a write, or a change in RAM only, the image is read again, as a card that
+   * lost power would: RAM never carries what the image does not hold. */
+  if ((deck->writes != writes || memcmp (&r->card->nv, r->image, sizeof *r->image) != 0)
+      && reader_load (r) != OTK_VDECK_OK)
+    {
+      /* The answer stands; the card is powered down, the next command is refused. */
+      reader_forget (r);
+      return OTK_VDECK_OK;
+    }
+  /* Our own writes moved the count, and the image is what we hold now.  Without a
+   * write the count is still the one read under this lock. */
+  if (deck->writes != writes)
+    r->seen_valid = vdeck_changes_read (deck, &r->seen) == 0;
+  return OTK_VDECK_OK;
 }
 
 int
