@@ -71,6 +71,16 @@ otk_ski (const uint8_t pub[OTK_EC_POINT_LEN], uint8_t ski[OTK_SHA256_LEN])
   return otk_hal_sha256 (&c, 1, ski);
 }
 
+int
+otk_rsp_put_ski (otk_rsp *rsp, const uint8_t pub[OTK_EC_POINT_LEN])
+{
+  uint8_t ski[OTK_SHA256_LEN];
+
+  if (otk_ski (pub, ski) != 0)
+    return -1;
+  return otk_rsp_put (rsp, ski, sizeof ski);
+}
+
 uint16_t
 otk_blank_info (otk_rsp *rsp)
 {

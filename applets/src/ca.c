@@ -116,7 +116,6 @@ cmd_personalize (otk_card *card, const otk_apdu *a)
 static uint16_t
 cmd_get_info (otk_card *card, otk_rsp *rsp)
 {
-  uint8_t ski[OTK_SHA256_LEN];
   int backup = card->nv.state == OTK_CA_BACKUP_TARGET;
   int rc = 0;
 
@@ -127,10 +126,7 @@ cmd_get_info (otk_card *card, otk_rsp *rsp)
   rc |= otk_rsp_put_str (rsp, card->nv.desc, card->nv.desc_len);
   rc |= otk_rsp_put (rsp, &card->nv.root_count, 1);
   for (unsigned i = 0; i < card->nv.root_count && i < OTK_MAX_ROOTS; i++)
-    {
-      rc |= otk_ski (otk_cert_pub (card->nv.roots[i]), ski);
-      rc |= otk_rsp_put (rsp, ski, sizeof ski);
-    }
+    rc |= otk_rsp_put_ski (rsp, otk_cert_pub (card->nv.roots[i]));
   return rc == 0 ? SW_OK : SW_INTERNAL;
 }
 

@@ -178,6 +178,8 @@ int otk_valid_desc (const uint8_t *s, size_t len);
 int otk_valid_name (const uint8_t *s, size_t len);
 /* SKI = SHA-256 of a point. */
 int otk_ski (const uint8_t pub[OTK_EC_POINT_LEN], uint8_t ski[OTK_SHA256_LEN]);
+/* Appends the SKI of @pub; 0 or -1. */
+int otk_rsp_put_ski (otk_rsp *rsp, const uint8_t pub[OTK_EC_POINT_LEN]);
 
 /* VP = SHA-256("OpenTKE-VP-v1" || part) (docs/interfaces.md). */
 int otk_vp (const uint8_t part[OTK_PART_LEN], uint8_t vp[OTK_SHA256_LEN]);

@@ -190,10 +190,7 @@ cmd_get_info (otk_card *card, otk_rsp *rsp)
   rc |= otk_rsp_put_str (rsp, card->nv.desc, card->nv.desc_len);
   rc |= otk_rsp_put_str (rsp, card->nv.name, card->nv.name_len);
   if (card->nv.name_len != 0)
-    {
-      rc |= otk_ski (card->nv.sig_pub, ski);
-      rc |= otk_rsp_put (rsp, ski, sizeof ski);
-    }
+    rc |= otk_rsp_put_ski (rsp, card->nv.sig_pub);
   rc |= otk_rsp_put (rsp, &count, 1);
   rc |= otk_rsp_put (rsp, bitmap, sizeof bitmap);
   return rc == 0 ? SW_OK : SW_INTERNAL;
