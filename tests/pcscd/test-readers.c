@@ -1,11 +1,13 @@
 /* Tests of the reader layer that need no daemon: the PC/SC part-10 codec
  * shared by libcard and the virtual PIN-pad driver, the driver's DEVICENAME,
  * the mapping of PC/SC return codes to errors, and the USB CCID descriptor
- * parsing behind "reader plugged in but not seen by pcscd". */
+ * parsing behind "reader plugged in but not seen by pcscd", and the deck as the
+ * driver keeps it (test-deck-cache.c). */
 #include "card-usb.h"
 #include "ifd-device-name.h"
 #include "opentke-card.h"
 #include "pcsc-private.h"
+#include "test-deck-cache.h"
 
 #include <PCSC/pcsclite.h>
 #include <string.h>
@@ -531,5 +533,6 @@ main (int argc, char **argv)
   g_test_add_func ("/usb/unseen-readers", test_unseen_readers);
   g_test_add_func ("/usb/report-without-pcscd", test_report_without_pcscd);
   g_test_add_func ("/usb/monitor", test_usb_monitor);
+  add_deck_cache_tests ();
   return g_test_run ();
 }
