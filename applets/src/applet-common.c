@@ -191,6 +191,13 @@ otk_rsp_sign (otk_rsp *rsp, const uint8_t priv[OTK_EC_PRIV_LEN],
   return SW_OK;
 }
 
+int
+otk_card_unseal (const otk_card *card, const char *label, const uint8_t *in, size_t in_len,
+                 uint8_t *pt)
+{
+  return otk_unseal (label, card->nv.key_priv, card->nv.key_pub, card->nv.card_id, in, in_len, pt);
+}
+
 uint16_t
 otk_card_create (otk_card *card, const otk_apdu *a, uint8_t type, uint8_t state, otk_rsp *rsp)
 {

@@ -265,9 +265,7 @@ cmd_backup_import (otk_card *card, const otk_apdu *a)
     return SW_CONDITIONS;
   if (otk_sealed_lengths (a->lc, 0, BACKUP_PAYLOAD_MAX, OTK_SIG_LEN, &sealed_len, &len) != SW_OK)
     return SW_WRONG_LENGTH;
-  if (otk_unseal (OTK_LABEL_CA_BACKUP, card->nv.key_priv, card->nv.key_pub, card->nv.card_id,
-                  a->data, sealed_len, payload)
-      != 0)
+  if (otk_card_unseal (card, OTK_LABEL_CA_BACKUP, a->data, sealed_len, payload) != 0)
     goto out;
   /* The payload carries the zone cert; the blob must be signed by that zone key. */
   if (len < OTK_EC_PRIV_LEN + OTK_CERT_LEN

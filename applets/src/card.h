@@ -274,6 +274,9 @@ int otk_unseal (const char *label, const uint8_t priv[OTK_EC_PRIV_LEN],
                 const uint8_t pub[OTK_EC_POINT_LEN], const uint8_t subject[OTK_ID_LEN],
                 const uint8_t *in, size_t in_len, uint8_t *pt);
 
+/* Opens @in sealed to this card (its key and card ID): otk_unseal with the card's identity. */
+int otk_card_unseal (const otk_card *card, const char *label, const uint8_t *in, size_t in_len,
+                     uint8_t *pt);
 /* Appends sealed(@pt) || [@cert] || sig to @rsp, where sig is by @signer_priv over
  * SHA-512(sealed) (card copy: @cert = the sender's device cert; CA backup: no cert). */
 uint16_t otk_seal_signed (const char *label, const uint8_t recipient_pub[OTK_EC_POINT_LEN],

@@ -467,9 +467,7 @@ cmd_import_card (otk_card *card, const otk_apdu *a)
   sig = source + OTK_CERT_LEN;
   if (check_zone_peer (card, source) != 0
       || otk_sealed_verify (a->data, sealed_len, otk_cert_pub (source), sig) != 0
-      || otk_unseal (OTK_LABEL_CARD_COPY, card->nv.key_priv, card->nv.key_pub, card->nv.card_id,
-                     a->data, sealed_len, payload)
-             != 0)
+      || otk_card_unseal (card, OTK_LABEL_CARD_COPY, a->data, sealed_len, payload) != 0)
     {
       sw = SW_VERIFY_FAILED;
       goto out;
@@ -495,9 +493,7 @@ cmd_import_key (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
     return sw;
   if ((sw = otk_sealed_lengths (a->lc, 1, IMPORT_PAYLOAD_MAX, 0, &sealed_len, &len)) != SW_OK)
     return sw;
-  if (otk_unseal (OTK_LABEL_CARD_IMPORT, card->nv.key_priv, card->nv.key_pub, card->nv.card_id,
-                  a->data, sealed_len, payload)
-      != 0)
+  if (otk_card_unseal (card, OTK_LABEL_CARD_IMPORT, a->data, sealed_len, payload) != 0)
     return SW_VERIFY_FAILED;
   sw = SW_WRONG_DATA;
   if (payload[0] == 1)
