@@ -122,8 +122,7 @@ cmd_initialize (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 static uint16_t
 cmd_enrol (otk_card *card, const otk_apdu *a)
 {
-  const uint8_t *device = a->data;
-  const uint8_t *zone = a->data + OTK_CERT_LEN;
+  const uint8_t *device, *zone;
   size_t n_roots;
   uint16_t sw;
 
@@ -132,6 +131,9 @@ cmd_enrol (otk_card *card, const otk_apdu *a)
   if (a->lc < 2 * OTK_CERT_LEN || a->lc % OTK_CERT_LEN != 0
       || a->lc / OTK_CERT_LEN - 2 > OTK_MAX_ROOTS)
     return SW_WRONG_LENGTH;
+  /* Pointers into the data only once its length is known. */
+  device = a->data;
+  zone = a->data + OTK_CERT_LEN;
   n_roots = a->lc / OTK_CERT_LEN - 2;
   if (otk_cert_verify_zone (zone) != 0
       || otk_cert_verify (device, OTK_CERT_EP11_DEVICE, otk_cert_pub (zone)) != 0
@@ -323,9 +325,7 @@ trusted_root (const otk_card *card, const uint8_t ski[OTK_SHA256_LEN])
 static uint16_t
 cmd_export_key_part (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
-  const uint8_t *importer = a->data;
-  const uint8_t *device = a->data + OTK_CERT_LEN;
-  const uint8_t *root;
+  const uint8_t *importer, *device, *root;
   otk_part_slot *slot;
   uint8_t blob[OTK_SEAL_OVERHEAD + OTK_PART_LEN];
   uint16_t sw;
@@ -336,6 +336,9 @@ cmd_export_key_part (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
     return sw;
   if (a->lc != 2 * OTK_CERT_LEN)
     return SW_WRONG_LENGTH;
+  /* Only now is there data to point into (a->data is NULL without it). */
+  importer = a->data;
+  device = a->data + OTK_CERT_LEN;
   root = trusted_root (card, otk_cert_issuer (device));
   if (root == NULL || otk_cert_verify (device, OTK_CERT_CU_DEVICE, otk_cert_pub (root)) != 0
       || otk_cert_verify (importer, OTK_CERT_CU_IMPORTER, otk_cert_pub (device)) != 0)
