@@ -196,71 +196,46 @@ add_root (ScupJob *job, CardContext *ctx, GError **error)
 
 /* ---- menu actions ------------------------------------------------------------------- */
 
-static void
-on_initialize (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  ScupWindow *window = user_data;
-  const char *title = _ ("Initialize and personalize CA smart card");
-  ScupFormDialog *form = scup_form_dialog_new (
-      GTK_WINDOW (window), title,
-      _ ("Insert a blank card in reader 1. The card makes the zone key of a new smart card "
-         "zone; EP11 smart cards enrolled by it form the zone.\n\nThen set the two CA PINs on "
-         "the PIN pad of reader 1, each entered twice. Both PINs are needed for every use of "
-         "the CA card, and five wrong PINs block it for good, so give them to two different "
-         "people.\n\nThe zone trusts the crypto-unit root certificate you choose (optional: "
-         "add it later with Add trusted crypto-unit root)."),
-      _ ("_Zone description"), _ ("CA card _description"), _ ("Crypto-unit _root certificate"),
-      _ ("_Initialize"));
-
-  scup_form_dialog_set_max_length (form, CARD_MAX_DESCRIPTION);
-  scup_form_dialog_run_job (form, scup_job_new (window, title), collect_initialize, initialize_ca);
-}
-
-static void
-on_backup (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  ScupWindow *window = user_data;
-  const char *title = _ ("Backup CA smart card");
-  ScupFormDialog *form = scup_form_dialog_new (
-      GTK_WINDOW (window), title,
-      _ ("Insert the CA smart card in reader 1 and a blank card in reader 2. You enter both "
-         "CA PINs on the PIN pad of reader 1; the card in reader 2 becomes a CA smart card of "
-         "the same zone, with the same PINs and descriptions."),
-      NULL, NULL, NULL, _ ("_Back up"));
-
-  scup_form_dialog_run_job (form, scup_job_new (window, title), NULL, backup_ca);
-}
-
-static void
-on_display (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  scup_job_run (scup_job_new (user_data, _ ("Display CA smart card")), display_ca);
-}
-
-static void
-on_add_root (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  ScupWindow *window = user_data;
-  const char *title = _ ("Add trusted crypto-unit root");
-  ScupFormDialog *form = scup_form_dialog_new (
-      GTK_WINDOW (window), title,
-      _ ("Insert the CA smart card in reader 1. The zone will trust crypto units whose "
-         "importer keys chain to this root; you enter both CA PINs on the PIN pad of reader "
-         "1."),
-      NULL, NULL, _ ("Crypto-unit _root certificate"), _ ("_Add root"));
-
-  scup_form_dialog_run_job (form, scup_job_new (window, title), collect_required_root, add_root);
-}
+static const ScupAction ca_actions[] = {
+  { .name = "ca-init",
+    .title = N_ ("Initialize and personalize CA smart card"),
+    .explanation
+    = N_ ("Insert a blank card in reader 1. The card makes the zone key of a new smart card "
+          "zone; EP11 smart cards enrolled by it form the zone.\n\nThen set the two CA PINs on "
+          "the PIN pad of reader 1, each entered twice. Both PINs are needed for every use of "
+          "the CA card, and five wrong PINs block it for good, so give them to two different "
+          "people.\n\nThe zone trusts the crypto-unit root certificate you choose (optional: "
+          "add it later with Add trusted crypto-unit root)."),
+    .text1_label = N_ ("_Zone description"),
+    .text2_label = N_ ("CA card _description"),
+    .file_label = N_ ("Crypto-unit _root certificate"),
+    .ok_label = N_ ("_Initialize"),
+    .descriptions = TRUE,
+    .collect = collect_initialize,
+    .func = initialize_ca },
+  { .name = "ca-backup",
+    .title = N_ ("Backup CA smart card"),
+    .explanation
+    = N_ ("Insert the CA smart card in reader 1 and a blank card in reader 2. You enter both "
+          "CA PINs on the PIN pad of reader 1; the card in reader 2 becomes a CA smart card of "
+          "the same zone, with the same PINs and descriptions."),
+    .ok_label = N_ ("_Back up"),
+    .func = backup_ca },
+  { .name = "ca-display", .title = N_ ("Display CA smart card"), .func = display_ca },
+  { .name = "ca-add-root",
+    .title = N_ ("Add trusted crypto-unit root"),
+    .explanation
+    = N_ ("Insert the CA smart card in reader 1. The zone will trust crypto units whose "
+          "importer keys chain to this root; you enter both CA PINs on the PIN pad of reader "
+          "1."),
+    .file_label = N_ ("Crypto-unit _root certificate"),
+    .ok_label = N_ ("_Add root"),
+    .collect = collect_required_root,
+    .func = add_root },
+};
 
 void
 scup_ca_actions_add (ScupWindow *self)
 {
-  const GActionEntry entries[] = {
-    { "ca-init", on_initialize, NULL, NULL, NULL, { 0 } },
-    { "ca-backup", on_backup, NULL, NULL, NULL, { 0 } },
-    { "ca-display", on_display, NULL, NULL, NULL, { 0 } },
-    { "ca-add-root", on_add_root, NULL, NULL, NULL, { 0 } },
-  };
-
-  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  scup_actions_add (self, ca_actions, G_N_ELEMENTS (ca_actions));
 }

@@ -217,23 +217,6 @@ confirm_zeroize (ScupJob *read_job)
                     read_job->results, _ ("_Zeroize"), zeroize_ep11);
 }
 
-/* ---- menu actions ------------------------------------------------------------------- */
-
-static void
-on_initialize (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  ScupWindow *window = user_data;
-  const char *title = _ ("Initialize and enroll EP11 smart card");
-  ScupFormDialog *form = scup_form_dialog_new (
-      GTK_WINDOW (window), title,
-      _ ("Insert the CA smart card of the zone in reader 1 and a blank card in reader 2. You "
-         "enter both CA PINs on the PIN pad of reader 1; the card in reader 2 makes its device "
-         "key and is enrolled in the CA card's zone."),
-      NULL, NULL, NULL, _ ("_Initialize and enroll"));
-
-  scup_form_dialog_run_job (form, scup_job_new (window, title), NULL, enroll_ep11);
-}
-
 static gboolean
 collect_description (ScupFormDialog *form, ScupJob *job, GError **error)
 {
@@ -244,70 +227,47 @@ collect_description (ScupFormDialog *form, ScupJob *job, GError **error)
   return FALSE;
 }
 
-static void
-on_personalize (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  ScupWindow *window = user_data;
-  const char *title = _ ("Personalize EP11 smart card");
-  ScupFormDialog *form = scup_form_dialog_new (
-      GTK_WINDOW (window), title,
-      _ ("Insert the enrolled EP11 smart card in reader 2. You set its PIN on the PIN pad of "
-         "reader 2: six digits, entered twice. Three wrong PINs block the card until it is "
-         "unblocked with the CA smart card of its zone."),
-      _ ("Card _description"), NULL, NULL, _ ("_Personalize"));
+/* ---- menu actions ------------------------------------------------------------------- */
 
-  scup_form_dialog_set_max_length (form, CARD_MAX_DESCRIPTION);
-  scup_form_dialog_run_job (form, scup_job_new (window, title), collect_description,
-                            personalize_ep11);
-}
-
-static void
-on_unblock (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  ScupWindow *window = user_data;
-  const char *title = _ ("Unblock EP11 smart card");
-  ScupFormDialog *form = scup_form_dialog_new (
-      GTK_WINDOW (window), title,
-      _ ("Insert the CA smart card of the card's zone in reader 1 and the blocked EP11 smart "
-         "card in reader 2. You enter both CA PINs on the PIN pad of reader 1, then a new PIN "
-         "for the EP11 card, twice, on the PIN pad of reader 2."),
-      NULL, NULL, NULL, _ ("_Unblock"));
-
-  scup_form_dialog_run_job (form, scup_job_new (window, title), NULL, unblock_ep11);
-}
-
-static void
-on_change_pin (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  scup_job_run (scup_job_new (user_data, _ ("Change PIN")), change_pin);
-}
-
-static void
-on_display (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  scup_job_run (scup_job_new (user_data, _ ("Display EP11 smart card")), display_ep11);
-}
-
-static void
-on_zeroize (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  ScupJob *job = scup_job_new (user_data, _ ("Zeroize EP11 smart card"));
-
-  job->on_success = confirm_zeroize;
-  scup_job_run (job, read_before_zeroize);
-}
+static const ScupAction ep11_actions[] = {
+  { .name = "ep11-init",
+    .title = N_ ("Initialize and enroll EP11 smart card"),
+    .explanation
+    = N_ ("Insert the CA smart card of the zone in reader 1 and a blank card in reader 2. You "
+          "enter both CA PINs on the PIN pad of reader 1; the card in reader 2 makes its device "
+          "key and is enrolled in the CA card's zone."),
+    .ok_label = N_ ("_Initialize and enroll"),
+    .func = enroll_ep11 },
+  { .name = "ep11-personalize",
+    .title = N_ ("Personalize EP11 smart card"),
+    .explanation
+    = N_ ("Insert the enrolled EP11 smart card in reader 2. You set its PIN on the PIN pad of "
+          "reader 2: six digits, entered twice. Three wrong PINs block the card until it is "
+          "unblocked with the CA smart card of its zone."),
+    .text1_label = N_ ("Card _description"),
+    .ok_label = N_ ("_Personalize"),
+    .descriptions = TRUE,
+    .collect = collect_description,
+    .func = personalize_ep11 },
+  { .name = "ep11-unblock",
+    .title = N_ ("Unblock EP11 smart card"),
+    .explanation
+    = N_ ("Insert the CA smart card of the card's zone in reader 1 and the blocked EP11 smart "
+          "card in reader 2. You enter both CA PINs on the PIN pad of reader 1, then a new PIN "
+          "for the EP11 card, twice, on the PIN pad of reader 2."),
+    .ok_label = N_ ("_Unblock"),
+    .func = unblock_ep11 },
+  { .name = "ep11-change-pin", .title = N_ ("Change PIN"), .func = change_pin },
+  { .name = "ep11-display", .title = N_ ("Display EP11 smart card"), .func = display_ep11 },
+  /* Reads the card first so that the confirmation names what will be lost. */
+  { .name = "ep11-zeroize",
+    .title = N_ ("Zeroize EP11 smart card"),
+    .func = read_before_zeroize,
+    .on_success = confirm_zeroize },
+};
 
 void
 scup_ep11_actions_add (ScupWindow *self)
 {
-  const GActionEntry entries[] = {
-    { "ep11-init", on_initialize, NULL, NULL, NULL, { 0 } },
-    { "ep11-personalize", on_personalize, NULL, NULL, NULL, { 0 } },
-    { "ep11-unblock", on_unblock, NULL, NULL, NULL, { 0 } },
-    { "ep11-change-pin", on_change_pin, NULL, NULL, NULL, { 0 } },
-    { "ep11-display", on_display, NULL, NULL, NULL, { 0 } },
-    { "ep11-zeroize", on_zeroize, NULL, NULL, NULL, { 0 } },
-  };
-
-  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  scup_actions_add (self, ep11_actions, G_N_ELEMENTS (ep11_actions));
 }

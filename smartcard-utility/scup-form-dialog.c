@@ -215,3 +215,40 @@ scup_confirm_job (ScupJob *job, const char *question, const char *detail, const 
   g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_response), run);
   gtk_widget_show (dialog);
 }
+
+static void
+on_action_activate (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  ScupWindow *window = user_data;
+  const ScupAction *entry = g_object_get_data (G_OBJECT (action), "scup-action");
+  ScupJob *job = scup_job_new (window, _ (entry->title));
+  ScupFormDialog *form;
+
+  job->on_success = entry->on_success;
+  if (entry->explanation == NULL)
+    {
+      scup_job_run (job, entry->func);
+      return;
+    }
+#define TRANSLATED(text) ((text) != NULL ? _ (text) : NULL)
+  form = scup_form_dialog_new (GTK_WINDOW (window), _ (entry->title), _ (entry->explanation),
+                               TRANSLATED (entry->text1_label), TRANSLATED (entry->text2_label),
+                               TRANSLATED (entry->file_label), _ (entry->ok_label));
+#undef TRANSLATED
+  if (entry->descriptions)
+    scup_form_dialog_set_max_length (form, CARD_MAX_DESCRIPTION);
+  scup_form_dialog_run_job (form, job, entry->collect, entry->func);
+}
+
+void
+scup_actions_add (ScupWindow *window, const ScupAction *actions, gsize n_actions)
+{
+  for (gsize i = 0; i < n_actions; i++)
+    {
+      g_autoptr (GSimpleAction) action = g_simple_action_new (actions[i].name, NULL);
+
+      g_object_set_data (G_OBJECT (action), "scup-action", (gpointer)&actions[i]);
+      g_signal_connect (action, "activate", G_CALLBACK (on_action_activate), window);
+      g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
+    }
+}

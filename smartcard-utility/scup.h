@@ -126,6 +126,23 @@ typedef gboolean (*ScupFormCollect) (ScupFormDialog *form, ScupJob *job, GError 
  * with @func; on Cancel drops @job.  Takes @job. */
 void scup_form_dialog_run_job (ScupFormDialog *form, ScupJob *job, ScupFormCollect collect,
                                ScupJobFunc func);
+/* One menu action: a form when @explanation is set, then a job on the card queue.  The
+ * strings are marked with N_() and translated when shown. */
+typedef struct
+{
+  const char *name;        /* of the window action: "ca-init" -> win.ca-init */
+  const char *title;       /* as in the menu */
+  const char *explanation; /* NULL: no form, the job runs at once */
+  const char *text1_label, *text2_label, *file_label; /* NULL: field hidden */
+  const char *ok_label;
+  gboolean descriptions; /* the text fields are card descriptions (length limit) */
+  ScupFormCollect collect;
+  ScupJobFunc func;
+  void (*on_success) (ScupJob *job);
+} ScupAction;
+/* Adds @actions (static, n_actions of them) to @window. */
+void scup_actions_add (ScupWindow *window, const ScupAction *actions, gsize n_actions);
+
 /* Asks "@question" with @detail, Yes/No, No by default; on Yes runs @job with @func. */
 void scup_confirm_job (ScupJob *job, const char *question, const char *detail,
                        const char *yes_label, ScupJobFunc func);
