@@ -1,5 +1,6 @@
 #include "opentke-common.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 void
@@ -61,6 +62,26 @@ otk_hex_decode (const char *hex, uint8_t *out, size_t len)
       out[i] = (uint8_t)(hi << 4 | lo);
     }
   return TRUE;
+}
+
+void
+otk_remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        otk_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_rmdir (path);
 }
 
 void

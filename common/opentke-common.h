@@ -41,6 +41,11 @@ char *otk_hex_encode (const uint8_t *data, size_t len);
  * into @out.  Returns FALSE on any other input. */
 gboolean otk_hex_decode (const char *hex, uint8_t *out, size_t len);
 
+/* Removes @path and everything below it (symbolic links are removed, never
+ * followed).  For temporary folders of tests, benches and the crypto unit
+ * store; errors are ignored: what cannot be removed stays. */
+void otk_remove_tree (const char *path);
+
 /* Logs an APDU at debug level in domain @domain.  When @secret is TRUE only
  * the header and the length are logged, never the data. */
 void otk_log_apdu (const char *domain, const char *direction, const uint8_t *apdu, size_t len,

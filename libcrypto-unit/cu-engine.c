@@ -269,7 +269,7 @@ create_instance_files (const char *state_dir, const char *name, const guint coun
     }
   return TRUE;
 fail:
-  cu_remove_tree (tmp);
+  otk_remove_tree (tmp);
   return FALSE;
 }
 

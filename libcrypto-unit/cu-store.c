@@ -111,21 +111,3 @@ cu_db_column_blob (sqlite3_stmt *stmt, int col, uint8_t *out, size_t len)
   memcpy (out, p, len);
   return TRUE;
 }
-
-void
-cu_remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        cu_remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}

@@ -19,4 +19,3 @@ gboolean cu_db_column_blob (sqlite3_stmt *stmt, int col, uint8_t *out, size_t le
 
 /* Removes a state directory and everything below it (failed instance
  * creation; tests and bench clean up with it too). */
-void cu_remove_tree (const char *path);

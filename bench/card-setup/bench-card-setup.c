@@ -11,6 +11,7 @@
  * Usage: bench-card-setup [N]   (default 20; the deck is a temporary folder)
  */
 #include "opentke-card.h"
+#include "opentke-common.h"
 #include "opentke-vdeck.h"
 
 #include <glib.h>
@@ -113,27 +114,6 @@ set_up_ep11_card (otk_vdeck *deck, CardSession *ca, CardReader *reader2, guint s
   card_session_close (ep11);
 }
 
-/* The temporary deck: a folder of files and folders, removed when done. */
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, entry, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
 {
@@ -192,6 +172,6 @@ main (int argc, char **argv)
   card_session_close (ca);
   card_context_free (ctx);
   otk_vdeck_close (deck);
-  remove_tree (dir);
+  otk_remove_tree (dir);
   return 0;
 }

@@ -6,6 +6,7 @@
  * time next to the raw rate of unwrap-plus-wrap with the same cipher (the
  * floor).  The vendor quotes about 60 s per 3000 keys. */
 #include "cu-crypto.h"
+#include "opentke-common.h"
 #include "cu-store.h"
 #include "cu-unit.h"
 
@@ -160,7 +161,7 @@ main (int argc, char **argv)
               n, n_units, n_units > 1 ? "s" : "", t, n * n_units / t,
               100.0 * n * n_units / t / floor_);
       g_clear_pointer (&engine, cu_engine_free);
-      cu_remove_tree (dir);
+      otk_remove_tree (dir);
       g_clear_pointer (&dir, g_free);
     }
   EVP_PKEY_free (admin);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "opentke-common.h"
 #include "vdeck-private.h"
 
 Harness H;
@@ -34,29 +35,11 @@ harness_setup (void)
   H.wire = NULL;
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 void
 harness_teardown (void)
 {
   otk_vdeck_close (H.deck);
-  remove_tree (H.dir);
+  otk_remove_tree (H.dir);
   g_free (H.dir);
   if (H.wire != NULL)
     g_ptr_array_unref (H.wire);

@@ -114,7 +114,7 @@ deck_teardown (Deck *d, gconstpointer data)
 {
   tke_workstation_free (d->ws);
   tke_deck_person_free (d->person);
-  test_remove_tree (d->home);
+  otk_remove_tree (d->home);
   g_free (d->home);
   g_free (d->deck);
   g_unsetenv ("OPENTKE_CARD_BACKEND");

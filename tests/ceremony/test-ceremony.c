@@ -48,25 +48,6 @@ test_make_home (void)
   return home;
 }
 
-void
-test_remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        test_remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -76,7 +57,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  test_remove_tree (f->home);
+  otk_remove_tree (f->home);
   g_free (f->home);
   g_free (f->out);
   g_free (f->err);

@@ -1,7 +1,9 @@
 /* Tests of the shared conventions: wiping secrets and hex. */
 #include "opentke-common.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 test_secure_clear_wipes (void)
@@ -75,6 +77,29 @@ test_log_apdu_child (void)
   g_test_trap_assert_stdout_unmatched ("*313233343536*");
 }
 
+static void
+test_remove_tree_keeps_link_targets (void)
+{
+  g_autofree char *top = g_dir_make_tmp ("otk-test-XXXXXX", NULL);
+  g_autofree char *outside = g_dir_make_tmp ("otk-test-XXXXXX", NULL);
+  g_autofree char *kept = g_build_filename (outside, "kept", NULL);
+  g_autofree char *sub = g_build_filename (top, "a", "b", NULL);
+  g_autofree char *file = g_build_filename (sub, "card", NULL);
+  g_autofree char *link = g_build_filename (top, "a", "link", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  g_assert_true (g_file_set_contents (kept, "y", 1, NULL));
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+
+  otk_remove_tree (top);
+  g_assert_false (g_file_test (top, G_FILE_TEST_EXISTS));
+  /* The link went, not what it pointed to. */
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  otk_remove_tree (outside);
+  g_assert_false (g_file_test (outside, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -85,5 +110,6 @@ main (int argc, char **argv)
   g_test_add_func ("/common/hex/refuses-bad-input", test_hex_decode_refuses_bad_input);
   g_test_add_func ("/common/secret-str-autoptr", test_secret_str_autoptr);
   g_test_add_func ("/common/log-apdu/withholds-secret-data", test_log_apdu_child);
+  g_test_add_func ("/common/remove-tree/keeps-link-targets", test_remove_tree_keeps_link_targets);
   return g_test_run ();
 }

@@ -1,5 +1,6 @@
 /* cu-test.c: fixtures (see cu-test.h). */
 #include "cu-test.h"
+#include "opentke-common.h"
 
 #include "cu-store.h"
 
@@ -118,7 +119,7 @@ cu_test_copy_state (const char *from)
 void
 cu_test_remove_state (char *dir)
 {
-  cu_remove_tree (dir);
+  otk_remove_tree (dir);
   g_free (dir);
 }
 
@@ -127,7 +128,7 @@ cu_fixture_clear (CuFixture *f)
 {
   cu_fixture_close (f);
   if (f->dir != NULL)
-    cu_remove_tree (f->dir);
+    otk_remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
 }
 

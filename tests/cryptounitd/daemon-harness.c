@@ -1,7 +1,6 @@
 /* daemon-harness.c: start, stop and talk raw HTTPS to cryptounitd. */
 #include "daemon-harness.h"
 
-#include <ftw.h>
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <signal.h>
@@ -168,18 +167,6 @@ test_daemon_free (TestDaemon *daemon)
   g_free (daemon->base_url);
   g_free (daemon->fingerprint);
   g_free (daemon);
-}
-
-static int
-remove_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  return remove (path);
-}
-
-void
-test_remove_tree (const char *path)
-{
-  nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static gboolean

@@ -46,9 +46,6 @@ char *test_daemon_read_log (TestDaemon *daemon);
 
 void test_daemon_free (TestDaemon *daemon);
 
-/* Removes @path and everything below it. */
-void test_remove_tree (const char *path);
-
 /* One raw HTTPS request that trusts any certificate (tests only): returns
  * the status, and the reply body in @reply (NUL-terminated). */
 guint test_raw_request (const char *method, const char *url, const char *bearer, const char *body,

@@ -740,7 +740,7 @@ shared_teardown (void)
 {
   test_daemon_stop (shared.daemon);
   test_daemon_free (shared.daemon);
-  test_remove_tree (shared.root_dir);
+  otk_remove_tree (shared.root_dir);
   g_free (shared.root_dir);
   g_free (shared.state_dir);
   g_free (shared.alpha_credential);
