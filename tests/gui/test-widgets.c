@@ -1,5 +1,6 @@
 /* test-widgets.c: the parts of the shared widgets that need no display: what the apps say
  * about a card, the card queue, and the virtual deck operations of the deck window. */
+#include "opentke-common.h"
 #include "otk-deck-private.h"
 
 #include <glib/gstdio.h>
@@ -239,24 +240,6 @@ snapshot (const char *deck)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 test_deck_operations (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("opentke-widgets-XXXXXX", NULL);
@@ -308,7 +291,7 @@ test_deck_operations (void)
   g_assert_cmpuint (cleared->pending[0], ==, 0);
   g_assert_null (cleared->reader_card[1]);
 
-  remove_tree (dir);
+  otk_remove_tree (dir);
 }
 
 int
