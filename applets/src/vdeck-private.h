@@ -23,10 +23,9 @@ typedef struct
   vdeck_file file; /* the image of the powered card, open from power up (fd -1: none) */
   uint64_t insertion;
   int powered;
-  /* The deck's change count when this reader's card and image were last known
-   * current: while it has not moved, an APDU needs neither reader file nor image read. */
+  /* While powered: the deck's change count when this reader's card and image were last
+   * known current; while it has not moved, an APDU reads neither reader file nor image. */
   uint64_t seen;
-  int seen_valid;
 } vdeck_reader;
 
 /* A reader file as last read, valid while the deck's change count stays at @changes. */
@@ -43,6 +42,9 @@ struct otk_vdeck
 {
   char *path;
   int lock_fd;
+  /* The change count, the first 8 bytes of the lock file mapped shared: every process
+   * reads and raises the same counter (under the lock) without a system call. */
+  volatile uint64_t *changes;
   vdeck_reader_file reader_file[2];
   /* flock() excludes other processes; threads of this process (the pcscd driver serves
    * each reader from its own thread) share the lock file, so they also take this mutex. */
@@ -57,9 +59,9 @@ struct otk_vdeck
 extern const otk_store_io vdeck_file_io;
 
 int vdeck_lock (otk_vdeck *deck);
-/* The deck's change count (vdeck.c); the caller holds the lock.  0 or -1. */
-int vdeck_changes_read (otk_vdeck *deck, uint64_t *changes);
-int vdeck_changes_bump (otk_vdeck *deck);
+/* The deck's change count (vdeck.c); the caller holds the lock. */
+uint64_t vdeck_changes (const otk_vdeck *deck);
+void vdeck_changes_bump (otk_vdeck *deck);
 void vdeck_unlock (otk_vdeck *deck);
 /* deck path / prefix name suffix */
 int vdeck_path (const otk_vdeck *deck, char *buf, size_t len, const char *prefix, const char *name,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,29 +82,39 @@ vdeck_unlock (otk_vdeck *deck)
   pthread_mutex_unlock (&deck->mutex);
 }
 
-/* The change count: 8 bytes at the start of the lock file, raised under the lock before
- * every write to a card image or a deck file by any process.  A reader whose count has
- * not moved knows in one pread that its card and its image are still current.  It is
- * not made durable: it only tells running processes that their caches are stale. */
-int
-vdeck_changes_read (otk_vdeck *deck, uint64_t *changes)
+/* The change count: 8 bytes at the start of the lock file, mapped shared, raised under
+ * the lock before every write to a card image or a deck file by any process.  A reader
+ * whose count has not moved knows, without a system call, that its card and its image
+ * are still current.  It is not made durable: it only tells running processes that
+ * their caches are stale. */
+uint64_t
+vdeck_changes (const otk_vdeck *deck)
 {
-  ssize_t n = pread (deck->lock_fd, changes, sizeof *changes, 0);
-
-  if (n == 0)
-    *changes = 0; /* a deck that was never written to since it was made */
-  return n == 0 || n == (ssize_t)sizeof *changes ? 0 : -1;
+  return *deck->changes;
 }
 
-int
+void
 vdeck_changes_bump (otk_vdeck *deck)
 {
-  uint64_t changes;
+  *deck->changes = *deck->changes + 1;
+}
 
-  if (vdeck_changes_read (deck, &changes) != 0)
+/* Maps the change count of the lock file (made 8 bytes long on first use). */
+static int
+map_changes (otk_vdeck *deck)
+{
+  struct stat st;
+  void *map;
+
+  if (fstat (deck->lock_fd, &st) != 0
+      || (st.st_size < (off_t)sizeof *deck->changes
+          && ftruncate (deck->lock_fd, sizeof *deck->changes) != 0))
     return -1;
-  changes++;
-  return pwrite (deck->lock_fd, &changes, sizeof changes, 0) == (ssize_t)sizeof changes ? 0 : -1;
+  map = mmap (NULL, sizeof *deck->changes, PROT_READ | PROT_WRITE, MAP_SHARED, deck->lock_fd, 0);
+  if (map == MAP_FAILED)
+    return -1;
+  deck->changes = map;
+  return 0;
 }
 
 /* Forgets the image of the card of @r (removed, swapped or torn). */
@@ -111,7 +122,6 @@ static void
 reader_forget (vdeck_reader *r)
 {
   r->powered = 0;
-  r->seen_valid = 0;
   if (r->file.fd >= 0)
     close (r->file.fd);
   r->file.fd = -1;
@@ -178,7 +188,7 @@ otk_vdeck_open (const char *dir, otk_vdeck **out)
   if (vdeck_path (deck, buf, sizeof buf, "", "lock", "") != 0)
     goto out;
   deck->lock_fd = open (buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (deck->lock_fd < 0)
+  if (deck->lock_fd < 0 || map_changes (deck) != 0)
     goto out;
   rc = OTK_VDECK_OK;
   *out = deck;
@@ -208,6 +218,8 @@ otk_vdeck_close (otk_vdeck *deck)
           free (deck->reader[i].image);
         }
     }
+  if (deck->changes != NULL)
+    munmap ((void *)deck->changes, sizeof *deck->changes);
   if (deck->lock_fd >= 0)
     close (deck->lock_fd);
   pthread_mutex_destroy (&deck->mutex);
@@ -266,9 +278,8 @@ file_write (void *ctx, size_t off, const uint8_t *buf, size_t len)
     return -1;
   if (f->deck != NULL)
     {
-      /* Other processes must see the change before it happens: no bump, no write. */
-      if (vdeck_changes_bump (f->deck) != 0)
-        return -1;
+      /* Other processes see the change before it happens. */
+      vdeck_changes_bump (f->deck);
       f->deck->writes++;
     }
   return pwrite (f->fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
@@ -448,18 +459,17 @@ vdeck_read_reader (otk_vdeck *deck, int reader, char *name, uint64_t *insertion)
 {
   vdeck_reader_file *cached;
   uint64_t changes;
-  int have_changes;
 
   if (reader != 1 && reader != 2)
     return OTK_VDECK_ERR_INVALID;
   cached = &deck->reader_file[reader - 1];
-  /* Read the file again only when the deck changed since (one pread instead of an open,
-   * a read and a close per APDU). */
-  have_changes = vdeck_changes_read (deck, &changes) == 0;
-  if (!have_changes || !cached->valid || cached->changes != changes)
+  /* Read the file again only when the deck changed since: no open, read and close per
+   * APDU. */
+  changes = vdeck_changes (deck);
+  if (!cached->valid || cached->changes != changes)
     {
       cached->rc = read_reader_file (deck, reader, cached);
-      cached->valid = have_changes && cached->rc != OTK_VDECK_ERR_IO;
+      cached->valid = cached->rc != OTK_VDECK_ERR_IO;
       cached->changes = changes;
     }
   if (cached->rc == OTK_VDECK_ERR_IO)
@@ -481,8 +491,7 @@ vdeck_write_file (otk_vdeck *deck, const char *file, const char *text, size_t le
   if (vdeck_path (deck, path, sizeof path, "", file, "") != 0
       || snprintf (tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
     return OTK_VDECK_ERR_INVALID;
-  if (vdeck_changes_bump (deck) != 0)
-    return OTK_VDECK_ERR_IO;
+  vdeck_changes_bump (deck);
   fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return OTK_VDECK_ERR_IO;
@@ -597,7 +606,7 @@ otk_vdeck_power_up (otk_vdeck *deck, int reader, uint8_t *atr, size_t *atr_len)
 {
   char name[OTK_VDECK_NAME_MAX + 1];
   vdeck_reader *r;
-  uint64_t insertion, changes;
+  uint64_t insertion;
   uint8_t tck = 0;
   int rc;
 
@@ -623,8 +632,7 @@ otk_vdeck_power_up (otk_vdeck *deck, int reader, uint8_t *atr, size_t *atr_len)
   otk_card_reset (r->card);
   r->insertion = insertion;
   r->powered = 1;
-  r->seen_valid = vdeck_changes_read (deck, &changes) == 0;
-  r->seen = changes;
+  r->seen = vdeck_changes (deck);
   memcpy (atr, atr_bytes, sizeof atr_bytes);
   for (size_t i = 1; i < sizeof atr_bytes; i++)
     tck ^= atr_bytes[i];
@@ -642,11 +650,10 @@ out:
 static int
 reader_check (otk_vdeck *deck, int reader, vdeck_reader *r)
 {
-  uint64_t insertion, changes;
-  int have_changes = vdeck_changes_read (deck, &changes) == 0;
+  uint64_t insertion;
   int rc;
 
-  if (r->powered && r->seen_valid && have_changes && r->seen == changes)
+  if (r->powered && r->seen == vdeck_changes (deck))
     return OTK_VDECK_OK;
   if ((rc = vdeck_read_reader (deck, reader, NULL, &insertion)) != OTK_VDECK_OK)
     {
@@ -658,8 +665,7 @@ reader_check (otk_vdeck *deck, int reader, vdeck_reader *r)
   /* Same insertion, so the same card file (it cannot be removed while inserted). */
   if ((rc = reader_load (r)) != OTK_VDECK_OK)
     return rc;
-  r->seen_valid = have_changes;
-  r->seen = changes;
+  r->seen = vdeck_changes (deck);
   return OTK_VDECK_OK;
 }
 
@@ -697,10 +703,8 @@ vdeck_transmit_locked (otk_vdeck *deck, int reader, const uint8_t *cmd, size_t c
       reader_forget (r);
       return OTK_VDECK_OK;
     }
-  /* Our own writes moved the count, and the image is what we hold now.  Without a
-   * write the count is still the one read under this lock. */
-  if (deck->writes != writes)
-    r->seen_valid = vdeck_changes_read (deck, &r->seen) == 0;
+  /* Our own writes moved the count, and the image is what we hold now. */
+  r->seen = vdeck_changes (deck);
   return OTK_VDECK_OK;
 }
 
