@@ -54,6 +54,45 @@ find_reader (CardBackend *backend, const char *part)
   return NULL;
 }
 
+/* Calls @once until `seconds` have passed and fills the rate and count of @fig; FALSE
+ * as soon as a call fails. */
+static gboolean
+time_round_trips (gboolean (*once) (gpointer data), gpointer data, Figure *fig)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 end = start + (gint64)(seconds * G_USEC_PER_SEC), now;
+  guint n = 0;
+
+  do
+    {
+      if (!once (data))
+        return FALSE;
+      n++;
+      now = g_get_monotonic_time ();
+    }
+  while (now < end);
+  fig->count = n;
+  fig->rate = n / ((now - start) / (double)G_USEC_PER_SEC);
+  return TRUE;
+}
+
+typedef struct
+{
+  CardBackend *backend;
+  CardBackendConn *conn;
+  guint8 *resp;
+  gsize len;
+  GError *error;
+} Exchange;
+
+static gboolean
+exchange_once (gpointer data)
+{
+  Exchange *x = data;
+  return x->backend->klass->transmit (x->backend, x->conn, select_ep11, sizeof select_ep11, x->resp,
+                                      RESP_SIZE, &x->len, &x->error);
+}
+
 /* Sends the command over a fresh connection to the reader named @part for
  * `seconds` (after a warm-up) and fills @fig. */
 static void
@@ -61,11 +100,7 @@ measure_backend (CardBackend *backend, const char *part, Figure *fig)
 {
   g_autofree char *reader = find_reader (backend, part);
   g_autofree guint8 *resp = g_malloc (RESP_SIZE);
-  g_autoptr (GError) error = NULL;
-  CardBackendConn *conn = NULL;
-  gint64 start, end, now;
-  gsize len = 0;
-  guint n = 0;
+  Exchange x = { backend, NULL, resp, 0, NULL };
 
   if (reader == NULL)
     {
@@ -73,68 +108,56 @@ measure_backend (CardBackend *backend, const char *part, Figure *fig)
       return;
     }
   /* vicc connects to vpcd a moment after it starts. */
-  if (!backend->klass->wait_card (backend, reader, TRUE, 10000, NULL, &error)
-      || (conn = backend->klass->connect (backend, reader, &error)) == NULL)
+  if (!backend->klass->wait_card (backend, reader, TRUE, 10000, NULL, &x.error)
+      || (x.conn = backend->klass->connect (backend, reader, &x.error)) == NULL)
     goto out;
   for (guint i = 0; i < WARM_UP; i++)
-    if (!backend->klass->transmit (backend, conn, select_ep11, sizeof select_ep11, resp, RESP_SIZE,
-                                   &len, &error))
+    if (!exchange_once (&x))
       goto out;
-  start = g_get_monotonic_time ();
-  end = start + (gint64)(seconds * G_USEC_PER_SEC);
-  do
-    {
-      if (!backend->klass->transmit (backend, conn, select_ep11, sizeof select_ep11, resp,
-                                     RESP_SIZE, &len, &error))
-        goto out;
-      n++;
-      now = g_get_monotonic_time ();
-    }
-  while (now < end);
-  fig->count = n;
-  fig->rate = n / ((now - start) / (double)G_USEC_PER_SEC);
-  fig->sw = (guint16)(resp[len - 2] << 8 | resp[len - 1]);
+  if (time_round_trips (exchange_once, &x, fig))
+    fig->sw = (guint16)(resp[x.len - 2] << 8 | resp[x.len - 1]);
 out:
-  if (error != NULL)
-    printf ("# %s: %s\n", fig->label, error->message);
-  if (conn != NULL)
-    backend->klass->disconnect (backend, conn);
+  if (x.error != NULL)
+    {
+      fig->rate = 0;
+      printf ("# %s: %s\n", fig->label, x.error->message);
+      g_error_free (x.error);
+    }
+  if (x.conn != NULL)
+    backend->klass->disconnect (backend, x.conn);
+}
+
+typedef struct
+{
+  SCARDCONTEXT context;
+  LONG rv;
+} ListReaders;
+
+static gboolean
+list_readers_once (gpointer data)
+{
+  ListReaders *l = data;
+  char names[READERS_BUF];
+  DWORD len = sizeof names;
+
+  l->rv = SCardListReaders (l->context, NULL, names, &len);
+  return l->rv == SCARD_S_SUCCESS;
 }
 
 /* pcscd's own round trip: SCardListReaders into a buffer big enough (one request). */
 static void
 measure_floor (Figure *fig)
 {
-  SCARDCONTEXT context;
-  char names[READERS_BUF];
-  gint64 start, end, now;
-  guint n = 0;
-  LONG rv = SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &context);
+  ListReaders l = { 0 };
 
-  if (rv != SCARD_S_SUCCESS)
+  l.rv = SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &l.context);
+  if (l.rv == SCARD_S_SUCCESS)
     {
-      printf ("# %s: %s\n", fig->label, pcsc_stringify_error (rv));
-      return;
+      time_round_trips (list_readers_once, &l, fig);
+      SCardReleaseContext (l.context);
     }
-  start = g_get_monotonic_time ();
-  end = start + (gint64)(seconds * G_USEC_PER_SEC);
-  do
-    {
-      DWORD len = sizeof names;
-      rv = SCardListReaders (context, NULL, names, &len);
-      if (rv != SCARD_S_SUCCESS)
-        {
-          printf ("# %s: %s\n", fig->label, pcsc_stringify_error (rv));
-          goto out;
-        }
-      n++;
-      now = g_get_monotonic_time ();
-    }
-  while (now < end);
-  fig->count = n;
-  fig->rate = n / ((now - start) / (double)G_USEC_PER_SEC);
-out:
-  SCardReleaseContext (context);
+  if (l.rv != SCARD_S_SUCCESS)
+    printf ("# %s: %s\n", fig->label, pcsc_stringify_error (l.rv));
 }
 
 static void
