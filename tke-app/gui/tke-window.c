@@ -1,6 +1,6 @@
 /* tke-window.c: the main window of tke: the five tabs of seed 003 with their tables,
  * the menu, the status of reader 1 and 2 and the activity log.  The tables are filled
- * from a TkeSnapshot read on the card queue; the reader status is read there too,
+ * from a TkeSnapshot read on the card queue; the shared reader status probes there too,
  * every two seconds while no step runs. */
 #include "tke.h"
 
@@ -26,7 +26,6 @@ struct _TkeWindow
 
   GCancellable *cancellable; /* cancels the prompts of a step when the window goes */
   guint refresh_id;
-  gboolean refreshing;
   gboolean busy;
 };
 
@@ -206,103 +205,29 @@ tke_window_get_use_cards (TkeWindow *self)
 
 /* ---- reader status ----------------------------------------------------------------- */
 
-typedef struct
+/* The reader status probes on the card queue with the application's card context. */
+static CardContext *
+get_app_context (gpointer app, GError **error)
 {
-  OtkReaderInfo info[2];
-} ReaderProbe;
-
-static void
-reader_probe_free (gpointer data)
-{
-  ReaderProbe *probe = data;
-
-  otk_reader_info_clear (&probe->info[0]);
-  otk_reader_info_clear (&probe->info[1]);
-  g_free (probe);
-}
-
-static char *
-describe_card (CardReader *reader)
-{
-  g_autoptr (CardSession) session = card_session_open (reader, CARD_APPLET_EP11, NULL);
-
-  if (session == NULL)
-    session = card_session_open (reader, CARD_APPLET_CA, NULL);
-  if (session == NULL)
-    return g_strdup (_ ("Not an OpenTKE card"));
-  switch (card_session_get_card_type (session))
-    {
-      case CARD_TYPE_EP11:
-        return g_strdup (_ ("EP11 smart card"));
-      case CARD_TYPE_CA:
-        return g_strdup (_ ("CA smart card"));
-      case CARD_TYPE_BLANK:
-        break;
-    }
-  return g_strdup (_ ("Blank card"));
+  return tke_application_get_context (TKE_APPLICATION (app), error);
 }
 
 static void
-probe_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+on_status_refreshed (OtkReaderStatus *status, const char *message, gpointer data)
 {
-  TkeApplication *app = task_data;
-  ReaderProbe *probe = g_new0 (ReaderProbe, 1);
-  GError *error = NULL;
-  CardContext *ctx = tke_application_get_context (app, &error);
-  GPtrArray *readers = ctx != NULL ? card_context_list_readers (ctx, &error) : NULL;
-
-  if (readers == NULL)
-    {
-      reader_probe_free (probe);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_ptr_array_unref (readers);
-  for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
-    {
-      CardReader *reader = card_context_get_reader (ctx, role, NULL);
-      OtkReaderInfo *info = &probe->info[role - 1];
-
-      if (reader == NULL)
-        continue;
-      info->found = TRUE;
-      info->name = g_strdup (card_reader_get_name (reader));
-      info->pin_pad = card_reader_has_pin_pad (reader);
-      info->card_present = card_reader_is_card_present (reader, NULL);
-      if (info->card_present)
-        info->card_type = describe_card (reader);
-    }
-  g_task_return_pointer (task, probe, reader_probe_free);
-}
-
-static void
-on_probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  TkeWindow *self = TKE_WINDOW (source);
-  g_autoptr (GError) error = NULL;
-  ReaderProbe *probe = g_task_propagate_pointer (G_TASK (result), &error);
-  OtkReaderInfo none = { 0 };
-
-  self->refreshing = FALSE;
-  otk_reader_status_set (self->reader_status, 1, probe != NULL ? &probe->info[0] : &none);
-  otk_reader_status_set (self->reader_status, 2, probe != NULL ? &probe->info[1] : &none);
-  if (probe == NULL)
-    g_debug ("reader status: %s", error->message);
-  reader_probe_free (probe);
+  if (message != NULL)
+    g_debug ("reader status: %s", message);
 }
 
 void
 tke_window_refresh_readers (TkeWindow *self)
 {
   TkeApplication *app = TKE_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  g_autoptr (GTask) task = NULL;
 
-  if (self->refreshing || app == NULL)
+  if (app == NULL)
     return;
-  self->refreshing = TRUE;
-  task = g_task_new (self, NULL, on_probe_done, NULL);
-  g_task_set_task_data (task, g_object_ref (app), g_object_unref);
-  otk_card_queue_run (tke_application_get_queue (app), task, probe_thread);
+  otk_reader_status_refresh (self->reader_status, tke_application_get_queue (app), get_app_context,
+                             app);
 }
 
 static gboolean
@@ -363,6 +288,7 @@ tke_window_init (TkeWindow *self)
   gtk_container_add (GTK_CONTAINER (self->menu_box), self->menu_bar);
   gtk_widget_show (self->menu_bar);
   g_signal_connect (self->selected_renderer, "toggled", G_CALLBACK (on_selected_toggled), self);
+  g_signal_connect (self->reader_status, "refreshed", G_CALLBACK (on_status_refreshed), NULL);
   tke_window_add_step_actions (self);
 }
 
