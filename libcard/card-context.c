@@ -83,6 +83,8 @@ card_context_free (CardContext *ctx)
   if (ctx == NULL)
     return;
   g_ptr_array_unref (ctx->readers);
+  g_free (ctx->reader_match[CARD_READER_1]);
+  g_free (ctx->reader_match[CARD_READER_2]);
   ctx->backend->klass->free (ctx->backend);
   g_free (ctx);
 }
@@ -105,6 +107,30 @@ void
 card_context_set_pin_timeout (CardContext *ctx, guint seconds)
 {
   ctx->pin_timeout_s = CLAMP (seconds, PIN_TIMEOUT_MIN, PIN_TIMEOUT_MAX);
+}
+
+void
+card_context_set_reader_match (CardContext *ctx, CardReaderRole role, const char *substring)
+{
+  g_return_if_fail (role == CARD_READER_1 || role == CARD_READER_2);
+  g_free (ctx->reader_match[role]);
+  ctx->reader_match[role] = substring != NULL && substring[0] != '\0' ? g_strdup (substring) : NULL;
+}
+
+static const char *
+environment_variable (CardReaderRole role)
+{
+  return role == CARD_READER_1 ? "OPENTKE_READER1" : "OPENTKE_READER2";
+}
+
+/* What names the reader of @role: the environment, else the app's match, else NULL. */
+static const char *
+wanted_substring (CardContext *ctx, CardReaderRole role, gboolean *from_environment)
+{
+  const char *wanted = g_getenv (environment_variable (role));
+
+  *from_environment = wanted != NULL && *wanted != '\0';
+  return *from_environment ? wanted : ctx->reader_match[role];
 }
 
 static CardReader *
@@ -141,13 +167,14 @@ compare_for_roles (gconstpointer a, gconstpointer b)
   return strcmp (ra->name, rb->name);
 }
 
-/* The reader whose name contains the value of @variable, if that is set. */
+/* The reader whose name contains the wanted substring of @role, if one is wanted. */
 static CardReader *
-reader_from_environment (GPtrArray *attached, const char *variable, gboolean *set)
+reader_matching (CardContext *ctx, GPtrArray *attached, CardReaderRole role, gboolean *set)
 {
-  const char *wanted = g_getenv (variable);
+  gboolean from_environment;
+  const char *wanted = wanted_substring (ctx, role, &from_environment);
 
-  *set = wanted != NULL && *wanted != '\0';
+  *set = wanted != NULL;
   if (!*set)
     return NULL;
   for (guint i = 0; i < attached->len; i++)
@@ -177,8 +204,8 @@ assign_roles (CardContext *ctx)
     }
   g_ptr_array_sort (attached, compare_for_roles);
 
-  one = reader_from_environment (attached, "OPENTKE_READER1", &set1);
-  two = reader_from_environment (attached, "OPENTKE_READER2", &set2);
+  one = reader_matching (ctx, attached, CARD_READER_1, &set1);
+  two = reader_matching (ctx, attached, CARD_READER_2, &set2);
   for (guint i = 0; i < attached->len && (!set1 || !set2); i++)
     {
       CardReader *reader = g_ptr_array_index (attached, i);
@@ -270,17 +297,26 @@ card_context_get_reader (CardContext *ctx, CardReaderRole role, GError **error)
       if (reader->role == role)
         return reader;
     }
-  if (g_getenv (role == CARD_READER_1 ? "OPENTKE_READER1" : "OPENTKE_READER2") != NULL)
-    g_set_error (error, CARD_ERROR, CARD_ERROR_READER_NOT_FOUND,
-                 "Reader %d is set to \"%s\" (OPENTKE_READER%d) but no such reader is "
-                 "attached",
-                 role, g_getenv (role == CARD_READER_1 ? "OPENTKE_READER1" : "OPENTKE_READER2"),
-                 role);
-  else
-    g_set_error (error, CARD_ERROR, CARD_ERROR_READER_NOT_FOUND,
-                 "Reader %d not found: only %u reader(s) attached; connect a second "
-                 "PIN-pad reader",
-                 role, attached->len);
+  {
+    gboolean from_environment;
+    const char *wanted = wanted_substring (ctx, role, &from_environment);
+
+    if (wanted != NULL && from_environment)
+      g_set_error (error, CARD_ERROR, CARD_ERROR_READER_NOT_FOUND,
+                   "Reader %d is set to \"%s\" (OPENTKE_READER%d) but no such reader is "
+                   "attached",
+                   role, wanted, role);
+    else if (wanted != NULL)
+      g_set_error (error, CARD_ERROR, CARD_ERROR_READER_NOT_FOUND,
+                   "Reader %d is set to \"%s\" (Smart Card Readers) but no such reader is "
+                   "attached",
+                   role, wanted);
+    else
+      g_set_error (error, CARD_ERROR, CARD_ERROR_READER_NOT_FOUND,
+                   "Reader %d not found: only %u reader(s) attached; connect a second "
+                   "PIN-pad reader",
+                   role, attached->len);
+  }
   return NULL;
 }
 

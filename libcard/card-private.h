@@ -16,6 +16,7 @@ struct _CardContext
   CardHostPinFunc host_pin_func;
   gpointer host_pin_data;
   guint pin_timeout_s;
+  char *reader_match[3]; /* [1], [2]: name substrings set by the app, or NULL */
 };
 
 struct _CardReader

@@ -116,6 +116,11 @@ void card_context_set_trace_func (CardContext *ctx, CardTraceFunc func, gpointer
 typedef char *(*CardHostPinFunc) (const char *reader_name, const char *prompt, gpointer user_data);
 void card_context_set_host_pin_entry (CardContext *ctx, CardHostPinFunc func, gpointer user_data);
 
+/* The reader of @role is the one whose name contains @substring (the user's saved
+ * choice); NULL or "" goes back to the default order.  OPENTKE_READER1/2, when set,
+ * still win. */
+void card_context_set_reader_match (CardContext *ctx, CardReaderRole role, const char *substring);
+
 /* PIN-pad timeout in seconds for each PIN entry (default 60, clamped to 30..90). */
 void card_context_set_pin_timeout (CardContext *ctx, guint seconds);
 
@@ -124,7 +129,7 @@ void card_context_set_pin_timeout (CardContext *ctx, guint seconds);
 GPtrArray *card_context_list_readers (CardContext *ctx, GError **error);
 
 /* The reader of @role: OPENTKE_READER1 / OPENTKE_READER2 (a substring of the reader
- * name) if set, else the first two readers in name order, PIN-pad readers first.
+ * name) if set, else the reader match of card_context_set_reader_match() if set, else the first two readers in name order, PIN-pad readers first.
  * Owned by the context. */
 CardReader *card_context_get_reader (CardContext *ctx, CardReaderRole role, GError **error);
 

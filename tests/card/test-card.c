@@ -322,6 +322,42 @@ test_reader_roles (Fixture *f, gconstpointer data)
   g_assert_true (one == f->reader[1]);
 }
 
+/* The app's saved choice (card_context_set_reader_match) picks the readers; the
+ * environment still wins over it; an empty match goes back to the default order. */
+static void
+test_reader_match (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  CardReader *one, *two;
+
+  card_context_set_reader_match (f->ctx, CARD_READER_1, card_reader_get_name (f->reader[2]));
+  card_context_set_reader_match (f->ctx, CARD_READER_2, card_reader_get_name (f->reader[1]));
+  one = card_context_get_reader (f->ctx, CARD_READER_1, &error);
+  g_assert_no_error (error);
+  two = card_context_get_reader (f->ctx, CARD_READER_2, &error);
+  g_assert_no_error (error);
+  g_assert_true (one == f->reader[2]);
+  g_assert_true (two == f->reader[1]);
+
+  g_setenv ("OPENTKE_READER1", card_reader_get_name (f->reader[1]), TRUE);
+  one = card_context_get_reader (f->ctx, CARD_READER_1, &error);
+  g_assert_no_error (error);
+  g_assert_true (one == f->reader[1]);
+  g_unsetenv ("OPENTKE_READER1");
+
+  card_context_set_reader_match (f->ctx, CARD_READER_1, "no such reader");
+  g_assert_null (card_context_get_reader (f->ctx, CARD_READER_1, &error));
+  g_assert_error (error, CARD_ERROR, CARD_ERROR_READER_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "no such reader"));
+  g_clear_error (&error);
+
+  card_context_set_reader_match (f->ctx, CARD_READER_1, "");
+  card_context_set_reader_match (f->ctx, CARD_READER_2, NULL);
+  one = card_context_get_reader (f->ctx, CARD_READER_1, &error);
+  g_assert_no_error (error);
+  g_assert_true (one == f->reader[1]);
+}
+
 static void
 test_reader_no_card (Fixture *f, gconstpointer data)
 {
@@ -1137,6 +1173,7 @@ main (int argc, char **argv)
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
   ADD ("/card/readers/roles", test_reader_roles);
+  ADD ("/card/readers/match", test_reader_match);
   ADD ("/card/readers/no-card", test_reader_no_card);
   ADD ("/card/ca/initialize-display-add-root", test_ca_initialize_display);
   ADD ("/card/ca/new-pin-entries-differ", test_ca_pin_entries_differ);
