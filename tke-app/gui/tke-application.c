@@ -8,7 +8,7 @@ struct _TkeApplication
 {
   GtkApplication parent_instance;
 
-  char *deck_dir; /* NULL: real readers through pcscd */
+  OtkWorkstationOptions options;
   OtkCardQueue *queue;
   CardContext *ctx; /* card queue thread only */
 };
@@ -38,19 +38,7 @@ tke_application_activate (GApplication *application)
     }
   window = GTK_WINDOW (tke_window_new (self));
   gtk_window_present (window);
-#ifdef OTK_HAVE_DECK_WINDOW
-  if (self->deck_dir != NULL)
-    {
-      OtkDeckWindow *deck = otk_deck_window_new (GTK_APPLICATION (application),
-                                                 self->deck_dir[0] ? self->deck_dir : NULL);
-      int width = 0;
-
-      /* Beside the main window, so that both can be used at once. */
-      gtk_window_get_size (window, &width, NULL);
-      gtk_window_move (GTK_WINDOW (deck), width + 16, 0);
-      gtk_window_present (GTK_WINDOW (deck));
-    }
-#endif
+  otk_workstation_present_deck (GTK_APPLICATION (application), window, &self->options);
 }
 
 static void
@@ -69,7 +57,7 @@ tke_application_finalize (GObject *object)
 {
   TkeApplication *self = TKE_APPLICATION (object);
 
-  g_free (self->deck_dir);
+  otk_workstation_options_clear (&self->options);
   G_OBJECT_CLASS (tke_application_parent_class)->finalize (object);
 }
 
@@ -90,13 +78,22 @@ tke_application_init (TkeApplication *self)
 }
 
 TkeApplication *
-tke_application_new (const char *deck_dir)
+tke_application_new_for (const OtkWorkstationOptions *options)
 {
   TkeApplication *self = g_object_new (TKE_TYPE_APPLICATION, "application-id", "org.opentke.Tke",
                                        "flags", G_APPLICATION_NON_UNIQUE, NULL);
 
-  self->deck_dir = g_strdup (deck_dir);
+  self->options = *options;
+  self->options.deck_dir = g_strdup (options->deck_dir);
   return self;
+}
+
+TkeApplication *
+tke_application_new (const char *deck_dir)
+{
+  OtkWorkstationOptions options = { .use_virtual = deck_dir != NULL, .deck_dir = (char *)deck_dir };
+
+  return tke_application_new_for (&options);
 }
 
 OtkCardQueue *
@@ -110,17 +107,7 @@ tke_application_get_context (TkeApplication *self, GError **error)
 {
   if (self->ctx != NULL)
     return self->ctx;
-  if (self->deck_dir != NULL)
-    {
-#ifdef OTK_HAVE_DECK_WINDOW
-      self->ctx = card_context_new_virtual (self->deck_dir[0] ? self->deck_dir : NULL, error);
-#else
-      g_set_error (error, CARD_ERROR, CARD_ERROR_NO_SERVICE,
-                   _ ("This build of tke has no virtual card deck."));
-#endif
-    }
-  else
-    self->ctx = card_context_new_pcsc (error);
+  self->ctx = otk_workstation_open_context (&self->options, error);
   if (self->ctx != NULL)
     card_context_set_pin_timeout (self->ctx, TKE_PIN_TIMEOUT_S);
   return self->ctx;
