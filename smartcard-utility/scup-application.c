@@ -13,46 +13,12 @@ struct _ScupApplication
 
   OtkWorkstationOptions options;
   OtkCardQueue *queue;
-  CardContext *ctx;    /* card queue thread only */
-  GSettings *settings; /* NULL when the schema is not installed */
+  CardContext *ctx;             /* card queue thread only */
+  GSettings *settings;          /* NULL when the schema is not installed; main thread only */
+  OtkWorkstationSettings saved; /* read at start-up, applied to the context */
 };
 
 G_DEFINE_TYPE (ScupApplication, scup_application, GTK_TYPE_APPLICATION)
-
-static GSettings *
-open_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "org.opentke", TRUE);
-  if (schema == NULL)
-    {
-      g_debug ("GSettings schema org.opentke not installed: reader roles are not saved");
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
-/* libcard reads the reader roles from OPENTKE_READER1/2; the saved roles apply unless
- * the environment sets them already.  Called before any thread starts. */
-static void
-apply_saved_reader_roles (ScupApplication *self)
-{
-  const char *keys[2] = { "reader1", "reader2" };
-  const char *variables[2] = { "OPENTKE_READER1", "OPENTKE_READER2" };
-
-  if (self->settings == NULL)
-    return;
-  for (int i = 0; i < 2; i++)
-    {
-      g_autofree char *value = g_settings_get_string (self->settings, keys[i]);
-
-      if (value[0] != '\0' && g_getenv (variables[i]) == NULL)
-        g_setenv (variables[i], value, TRUE);
-    }
-}
 
 static void
 scup_application_startup (GApplication *application)
@@ -61,8 +27,8 @@ scup_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (scup_application_parent_class)->startup (application);
   otk_widgets_init ();
-  self->settings = open_settings ();
-  apply_saved_reader_roles (self);
+  self->settings = otk_workstation_open_settings ();
+  otk_workstation_settings_load (&self->saved, self->settings);
   self->queue = otk_card_queue_new ();
 }
 
@@ -99,6 +65,7 @@ scup_application_finalize (GObject *object)
   ScupApplication *self = SCUP_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  otk_workstation_settings_clear (&self->saved);
   otk_workstation_options_clear (&self->options);
   G_OBJECT_CLASS (scup_application_parent_class)->finalize (object);
 }
@@ -143,19 +110,25 @@ scup_application_get_context (ScupApplication *self, GError **error)
     return self->ctx;
   self->ctx = otk_workstation_open_context (&self->options, error);
   if (self->ctx != NULL)
-    card_context_set_pin_timeout (self->ctx, SCUP_PIN_TIMEOUT_S);
+    {
+      card_context_set_pin_timeout (self->ctx, SCUP_PIN_TIMEOUT_S);
+      otk_workstation_apply_settings (self->ctx, &self->saved);
+    }
   return self->ctx;
 }
 
 void
 scup_application_set_reader_roles (ScupApplication *self, const char *reader1, const char *reader2)
 {
-  /* The queue's thread is the only one that calls libcard, which reads these. */
-  g_setenv ("OPENTKE_READER1", reader1, TRUE);
-  g_setenv ("OPENTKE_READER2", reader2, TRUE);
-  if (self->settings != NULL)
-    {
-      g_settings_set_string (self->settings, "reader1", reader1);
-      g_settings_set_string (self->settings, "reader2", reader2);
-    }
+  card_context_set_reader_match (self->ctx, CARD_READER_1, reader1);
+  card_context_set_reader_match (self->ctx, CARD_READER_2, reader2);
+}
+
+void
+scup_application_save_reader_roles (ScupApplication *self, const char *reader1, const char *reader2)
+{
+  if (self->settings == NULL)
+    return;
+  g_settings_set_string (self->settings, "reader1", reader1);
+  g_settings_set_string (self->settings, "reader2", reader2);
 }

@@ -224,6 +224,7 @@ apply_roles (ScupReadersDialog *self)
                           _ ("Reader 1 and reader 2 must be two different readers."));
       return;
     }
+  scup_application_save_reader_roles (self->app, reader1 ? reader1 : "", reader2 ? reader2 : "");
   run_list (self, reader1 ? reader1 : "", reader2 ? reader2 : "");
 }
 

@@ -28,10 +28,13 @@ ScupApplication *scup_application_new (const OtkWorkstationOptions *options);
 OtkCardQueue *scup_application_get_queue (ScupApplication *app);
 /* Only on the card queue's thread: the card context, made at first use. */
 CardContext *scup_application_get_context (ScupApplication *app, GError **error);
-/* Only on the card queue's thread: sets the reader-name substrings of reader 1 and 2
- * ("" = automatic) for the context and in GSettings. */
+/* Only on the card queue's thread, after scup_application_get_context(): sets the
+ * reader-name substrings of reader 1 and 2 ("" = automatic) for the context. */
 void scup_application_set_reader_roles (ScupApplication *app, const char *reader1,
                                         const char *reader2);
+/* Main thread: saves them in GSettings, for the next start. */
+void scup_application_save_reader_roles (ScupApplication *app, const char *reader1,
+                                         const char *reader2);
 
 /* ---- main window -------------------------------------------------------------------- */
 

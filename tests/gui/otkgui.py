@@ -46,6 +46,14 @@ class Gui:
         self.app = self.wait_for(lambda: self._find_app(name), "%s on the accessibility bus" % name)
         return self.app
 
+    def restart(self, *extra_args):
+        """Closes the program and starts it again (the deck and the settings stay)."""
+        self.close()
+        self.wait_for(lambda: self.process.poll() is not None, "the program to exit")
+        self._windows = {}
+        self._controls = {}
+        return self.start(*extra_args)
+
     def _find_app(self, name):
         if self.process.poll() is not None:
             raise AssertionError("%s exited with status %d (see session.log)"

@@ -48,6 +48,28 @@ CardContext *otk_workstation_open_context (const OtkWorkstationOptions *options,
 void otk_workstation_present_deck (GtkApplication *app, GtkWindow *main_window,
                                    const OtkWorkstationOptions *options);
 
+/* The settings of org.opentke that the card context follows, read on the main thread
+ * (GSettings is not for the worker) and applied on the card queue's thread. */
+typedef struct
+{
+  char *reader1; /* part of the name of reader 1, or "" */
+  char *reader2;
+  gboolean allow_host_pin_entry;
+} OtkWorkstationSettings;
+
+/* Main thread: the org.opentke settings, or NULL when the schema is not installed. */
+GSettings *otk_workstation_open_settings (void);
+/* Main thread: reads @settings (NULL: the defaults) into @out. */
+void otk_workstation_settings_load (OtkWorkstationSettings *out, GSettings *settings);
+void otk_workstation_settings_clear (OtkWorkstationSettings *settings);
+/* Card queue thread: reader 1 and 2 (OPENTKE_READER1/2 still win) and, when allowed,
+ * PIN entry on the keyboard through otk_host_pin_ask(); else libcard refuses readers
+ * without PIN pad. */
+void otk_workstation_apply_settings (CardContext *ctx, const OtkWorkstationSettings *settings);
+/* A CardHostPinFunc, card queue thread only: asks for the PIN in a dialog on the main
+ * thread, with a warning that it is typed on this computer's keyboard, and waits. */
+char *otk_host_pin_ask (const char *reader_name, const char *prompt, gpointer user_data);
+
 /* ---- card queue --------------------------------------------------------------------- */
 
 /* A worker thread that runs GTasks one after another (a CardContext is used by one

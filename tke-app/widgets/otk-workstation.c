@@ -1,6 +1,6 @@
 /* otk-workstation.c: what tke and scup do alike at start: the command line (real
- * readers or the virtual card deck), the card context, the deck window beside the main
- * window. */
+ * readers or the virtual card deck), the settings, the card context, the deck window
+ * beside the main window. */
 #include "otk-widgets.h"
 
 #include <glib/gi18n-lib.h>
@@ -100,4 +100,45 @@ otk_workstation_present_deck (GtkApplication *app, GtkWindow *main_window,
   gtk_window_move (GTK_WINDOW (deck), width + 16, 0);
   gtk_window_present (GTK_WINDOW (deck));
 #endif
+}
+
+GSettings *
+otk_workstation_open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.opentke", TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("GSettings schema org.opentke not installed: the defaults apply, nothing is saved");
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+void
+otk_workstation_settings_load (OtkWorkstationSettings *out, GSettings *settings)
+{
+  out->reader1 = settings != NULL ? g_settings_get_string (settings, "reader1") : g_strdup ("");
+  out->reader2 = settings != NULL ? g_settings_get_string (settings, "reader2") : g_strdup ("");
+  out->allow_host_pin_entry
+      = settings != NULL && g_settings_get_boolean (settings, "allow-host-pin-entry");
+}
+
+void
+otk_workstation_settings_clear (OtkWorkstationSettings *settings)
+{
+  g_clear_pointer (&settings->reader1, g_free);
+  g_clear_pointer (&settings->reader2, g_free);
+}
+
+void
+otk_workstation_apply_settings (CardContext *ctx, const OtkWorkstationSettings *settings)
+{
+  card_context_set_reader_match (ctx, CARD_READER_1, settings->reader1);
+  card_context_set_reader_match (ctx, CARD_READER_2, settings->reader2);
+  card_context_set_host_pin_entry (ctx, settings->allow_host_pin_entry ? otk_host_pin_ask : NULL,
+                                   NULL);
 }
