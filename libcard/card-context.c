@@ -104,6 +104,13 @@ card_context_set_host_pin_entry (CardContext *ctx, CardHostPinFunc func, gpointe
 }
 
 void
+card_context_set_pin_prompt_func (CardContext *ctx, CardPinPromptFunc func, gpointer user_data)
+{
+  ctx->pin_prompt_func = func;
+  ctx->pin_prompt_data = user_data;
+}
+
+void
 card_context_set_pin_timeout (CardContext *ctx, guint seconds)
 {
   ctx->pin_timeout_s = CLAMP (seconds, PIN_TIMEOUT_MIN, PIN_TIMEOUT_MAX);

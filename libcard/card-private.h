@@ -15,6 +15,8 @@ struct _CardContext
   gpointer trace_data;
   CardHostPinFunc host_pin_func;
   gpointer host_pin_data;
+  CardPinPromptFunc pin_prompt_func;
+  gpointer pin_prompt_data;
   guint pin_timeout_s;
   char *reader_match[3]; /* [1], [2]: name substrings set by the app, or NULL */
 };

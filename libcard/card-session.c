@@ -310,6 +310,39 @@ pin_pad_fits (CardSession *session, GError **error)
   return TRUE;
 }
 
+/* What the user types for @pin_op, in the words of CardPinPromptFunc; a CA card has
+ * two PINs, told apart by P2 (0x81, 0x82). */
+static char *
+describe_pin_entry (CardSession *session, CardPinOp pin_op, const guint8 *apdu, gsize apdu_len)
+{
+  g_autofree char *pin = NULL;
+
+  if (session->applet == CARD_APPLET_CA && apdu_len > 3 && (apdu[3] == 0x81 || apdu[3] == 0x82))
+    pin = g_strdup_printf ("PIN %d", apdu[3] & 0x0f);
+  else
+    pin = g_strdup ("PIN");
+  switch (pin_op)
+    {
+      case CARD_PIN_OP_MODIFY:
+        return g_strdup_printf ("new %s twice", pin);
+      case CARD_PIN_OP_CHANGE:
+        return g_strdup_printf ("current %s, then new %s twice", pin, pin);
+      case CARD_PIN_OP_VERIFY:
+      default:
+        return g_steal_pointer (&pin);
+    }
+}
+
+static void
+announce_pin_entry (CardSession *session, const char *what, gboolean begin)
+{
+  CardContext *ctx = session->ctx;
+
+  if (ctx->pin_prompt_func != NULL)
+    ctx->pin_prompt_func (session->reader->role, what, ctx->pin_timeout_s, begin,
+                          ctx->pin_prompt_data);
+}
+
 gboolean
 card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_op, const guint8 *apdu,
                         gsize apdu_len, guint16 offset_old, guint16 offset_new, GError **error)
@@ -334,11 +367,18 @@ card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_op, const
         .timeout_s = (guint8)ctx->pin_timeout_s,
       };
 
+      g_autofree char *what = NULL;
+      gboolean entered;
+
       if (!pin_pad_fits (session, error))
         return FALSE;
       /* The template holds placeholders only: traced like any command. */
       card_apdu_trace (ctx, TRUE, apdu, apdu_len, FALSE);
-      if (!backend->klass->pin_pad_entry (backend, session->conn, &entry, &sw, &local))
+      what = describe_pin_entry (session, pin_op, apdu, apdu_len);
+      announce_pin_entry (session, what, TRUE);
+      entered = backend->klass->pin_pad_entry (backend, session->conn, &entry, &sw, &local);
+      announce_pin_entry (session, what, FALSE);
+      if (!entered)
         {
           handle_transport_error (session, &local);
           g_propagate_error (error, local);

@@ -121,6 +121,16 @@ void card_context_set_host_pin_entry (CardContext *ctx, CardHostPinFunc func, gp
  * still win. */
 void card_context_set_reader_match (CardContext *ctx, CardReaderRole role, const char *substring);
 
+/* Called around each entry on a reader's PIN pad (not host entry), on the thread of
+ * the card call: @begin TRUE before the reader waits for the user, FALSE once the
+ * entry is over (done, cancelled or failed).  @what says what is typed: "PIN",
+ * "new PIN twice", "current PIN, then new PIN twice", with the number on a CA card
+ * ("PIN 1", "new PIN 2 twice").  @timeout_s: the PIN pad's timeout for it. */
+typedef void (*CardPinPromptFunc) (CardReaderRole role, const char *what, guint timeout_s,
+                                   gboolean begin, gpointer user_data);
+void card_context_set_pin_prompt_func (CardContext *ctx, CardPinPromptFunc func,
+                                       gpointer user_data);
+
 /* PIN-pad timeout in seconds for each PIN entry (default 60, clamped to 30..90). */
 void card_context_set_pin_timeout (CardContext *ctx, guint seconds);
 

@@ -683,6 +683,64 @@ test_ep11_pin_pad_outcomes (Fixture *f, gconstpointer data)
 }
 
 static void
+record_pin_prompt (CardReaderRole role, const char *what, guint timeout_s, gboolean begin,
+                   gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup_printf ("%s reader %d: %s (%u s)", begin ? "begin" : "end",
+                                               role, what, timeout_s));
+}
+
+static void
+assert_prompts (GPtrArray *seen, const char *const *expected)
+{
+  g_assert_cmpuint (seen->len, ==, g_strv_length ((char **)expected));
+  for (guint i = 0; i < seen->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (seen, i), ==, expected[i]);
+  g_ptr_array_set_size (seen, 0);
+}
+
+/* The prompt hook brackets each PIN-pad entry, with what is typed and the timeout, also
+ * when the entry fails. */
+static void
+test_pin_prompt_hook (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (CardSession) ca = NULL;
+  g_autoptr (CardSession) ep11 = NULL;
+  GError *error = NULL;
+  const char *const ca_setup[]
+      = { "begin reader 1: new PIN 1 twice (45 s)", "end reader 1: new PIN 1 twice (45 s)",
+          "begin reader 1: new PIN 2 twice (45 s)", "end reader 1: new PIN 2 twice (45 s)", NULL };
+  const char *const change[] = { "begin reader 2: current PIN, then new PIN twice (45 s)",
+                                 "end reader 2: current PIN, then new PIN twice (45 s)", NULL };
+  const char *const verify[] = { "begin reader 2: PIN (45 s)", "end reader 2: PIN (45 s)", NULL };
+
+  card_context_set_pin_timeout (f->ctx, 45);
+  card_context_set_pin_prompt_func (f->ctx, record_pin_prompt, seen);
+  ca = make_ca (f, 1, "Zone A", NULL, 0);
+  assert_prompts (seen, ca_setup);
+  ep11 = make_ep11 (f, ca, 2, NULL);
+  g_ptr_array_set_size (seen, 0);
+
+  pin (f, 2, EP11_PIN);
+  pin (f, 2, EP11_PIN2);
+  pin (f, 2, EP11_PIN2);
+  card_ep11_change_pin (ep11, &error);
+  g_assert_no_error (error);
+  assert_prompts (seen, change);
+
+  ep11 = reinsert (f, &ep11, CARD_APPLET_EP11);
+  g_assert_cmpint (otk_vdeck_pinpad_queue (f->deck, 2, OTK_VDECK_PINPAD_CANCEL, NULL), ==, 0);
+  assert_refused (card_ep11_verify_pin (ep11, &error), &error, CARD_ERROR_PIN_PAD_CANCELLED);
+  assert_prompts (seen, verify);
+
+  /* No hook: entries go on as before. */
+  card_context_set_pin_prompt_func (f->ctx, NULL, NULL);
+  unlock_ep11 (f, ep11, EP11_PIN2);
+  g_assert_cmpuint (seen->len, ==, 0);
+}
+
+static void
 test_ep11_signature_key (Fixture *f, gconstpointer data)
 {
   g_autoptr (CardSession) ca = make_ca (f, 1, "Zone A", NULL, 0);
@@ -1183,6 +1241,7 @@ main (int argc, char **argv)
   ADD ("/card/ep11/wrong-pin-block-unblock", test_ep11_wrong_pin_block_unblock);
   ADD ("/card/ep11/unblock-other-zone", test_ep11_unblock_other_zone);
   ADD ("/card/ep11/change-pin", test_ep11_change_pin);
+  ADD ("/card/session/pin-prompt-hook", test_pin_prompt_hook);
   ADD ("/card/ep11/pin-pad-outcomes", test_ep11_pin_pad_outcomes);
   ADD ("/card/ep11/signature-key-sign", test_ep11_signature_key);
   ADD ("/card/ep11/key-parts", test_ep11_key_parts);
