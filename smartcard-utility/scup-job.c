@@ -42,6 +42,7 @@ typedef struct
   ScupJob *job;
   int reader; /* 0: hide the prompt */
   char *what;
+  guint restart_timeout_s; /* not 0: the PIN pad starts the next entry: count again */
 } PromptRequest;
 
 static void
@@ -59,6 +60,12 @@ apply_prompt_request (gpointer data)
   PromptRequest *request = data;
   ScupJob *job = request->job;
 
+  if (request->restart_timeout_s != 0)
+    {
+      if (job->pin_dialog != NULL)
+        otk_pin_pad_dialog_restart (job->pin_dialog, request->what, request->restart_timeout_s);
+      return G_SOURCE_REMOVE;
+    }
   /* The job outlives its prompts: it is freed after the worker returned, and this
    * source was queued before the worker's result. */
   if (job->pin_dialog != NULL)
@@ -79,13 +86,8 @@ apply_prompt_request (gpointer data)
 }
 
 static void
-request_prompt (ScupJob *job, int reader, const char *what)
+queue_prompt_request (PromptRequest *request)
 {
-  PromptRequest *request = g_new0 (PromptRequest, 1);
-
-  request->job = job;
-  request->reader = reader;
-  request->what = g_strdup (what);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_prompt_request, request,
                               prompt_request_free);
 }
@@ -93,13 +95,39 @@ request_prompt (ScupJob *job, int reader, const char *what)
 void
 scup_job_pin_prompt_begin (ScupJob *job, CardReaderRole reader, const char *what)
 {
-  request_prompt (job, reader, what);
+  PromptRequest *request = g_new0 (PromptRequest, 1);
+
+  request->job = job;
+  request->reader = reader;
+  request->what = g_strdup (what);
+  queue_prompt_request (request);
 }
 
 void
 scup_job_pin_prompt_end (ScupJob *job)
 {
-  request_prompt (job, 0, NULL);
+  PromptRequest *request = g_new0 (PromptRequest, 1);
+
+  request->job = job;
+  queue_prompt_request (request);
+}
+
+/* libcard's hook: each PIN-pad entry restarts the prompt's countdown and says what to
+ * type now (CA PIN 1, then PIN 2, ...). */
+static void
+on_pin_entry (CardReaderRole role, const char *what, guint timeout_s, gboolean begin,
+              gpointer user_data)
+{
+  PromptRequest *request;
+
+  if (!begin)
+    return;
+  request = g_new0 (PromptRequest, 1);
+  request->job = user_data;
+  request->reader = role;
+  request->what = otk_pin_entry_describe (what);
+  request->restart_timeout_s = MAX (timeout_s, 1);
+  queue_prompt_request (request);
 }
 
 gboolean
@@ -123,7 +151,15 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   GError *error = NULL;
   CardContext *ctx = scup_application_get_context (app, &error);
 
-  if (ctx == NULL || !func (job, ctx, &error))
+  gboolean ok = FALSE;
+
+  if (ctx != NULL)
+    {
+      card_context_set_pin_prompt_func (ctx, on_pin_entry, job);
+      ok = func (job, ctx, &error);
+      card_context_set_pin_prompt_func (ctx, NULL, NULL);
+    }
+  if (!ok)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

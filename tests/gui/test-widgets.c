@@ -40,6 +40,34 @@ fill (guint8 *bytes, guint8 value)
   memset (bytes, value, CARD_ID_SIZE);
 }
 
+/* Each PIN entry libcard announces gets its own words; one it does not know yet is
+ * still said, not dropped. */
+static void
+test_describe_pin_entry (void)
+{
+  const char *whats[] = { "PIN",
+                          "PIN 1",
+                          "PIN 2",
+                          "new PIN twice",
+                          "new PIN 1 twice",
+                          "new PIN 2 twice",
+                          "current PIN, then new PIN twice" };
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *unknown = otk_pin_entry_describe ("PUK");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (whats); i++)
+    {
+      char *text = otk_pin_entry_describe (whats[i]);
+
+      for (guint j = 0; j < texts->len; j++)
+        g_assert_cmpstr (text, !=, g_ptr_array_index (texts, j));
+      g_ptr_array_add (texts, text);
+    }
+  g_assert_nonnull (strstr (g_ptr_array_index (texts, 1), "first CA PIN"));
+  g_assert_nonnull (strstr (g_ptr_array_index (texts, 5), "second CA PIN"));
+  g_assert_nonnull (strstr (unknown, "PUK"));
+}
+
 static void
 test_format_ep11 (void)
 {
@@ -299,6 +327,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/widgets/card/describe", test_describe_card);
+  g_test_add_func ("/widgets/card/describe-pin-entry", test_describe_pin_entry);
   g_test_add_func ("/widgets/card/format-ep11", test_format_ep11);
   g_test_add_func ("/widgets/card/format-ca", test_format_ca);
   g_test_add_func ("/widgets/card-queue/one-at-a-time-in-order",

@@ -113,3 +113,29 @@ otk_card_format_ep11_info (const CardEp11Info *info)
     }
   return g_string_free (text, FALSE);
 }
+
+char *
+otk_pin_entry_describe (const char *what)
+{
+  static const struct
+  {
+    const char *what;
+    const char *words;
+  } entries[] = {
+    { "PIN", N_ ("Enter the PIN of the card: six digits, then OK.") },
+    { "PIN 1", N_ ("Enter the first CA PIN: six digits, then OK.") },
+    { "PIN 2", N_ ("Enter the second CA PIN: six digits, then OK.") },
+    { "new PIN twice", N_ ("Enter the new PIN: six digits, then the same six digits again.") },
+    { "new PIN 1 twice", N_ ("Set the first CA PIN: six digits, then the same six digits again.") },
+    { "new PIN 2 twice",
+      N_ ("Set the second CA PIN: six digits, then the same six digits again.") },
+    { "current PIN, then new PIN twice",
+      N_ ("Enter the current PIN, then the new PIN, then the new PIN again.") },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
+    if (g_strcmp0 (what, entries[i].what) == 0)
+      return g_strdup (_ (entries[i].words));
+  /* A request this table does not know yet: say it as libcard does. */
+  return g_strdup_printf (_ ("Enter: %s."), what);
+}

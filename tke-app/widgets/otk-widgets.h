@@ -136,6 +136,9 @@ char *otk_card_describe (CardType type, CardState state);
 /* The public contents of a card, one field a line, for Display. */
 char *otk_card_format_ca_info (const CardCaInfo *info);
 char *otk_card_format_ep11_info (const CardEp11Info *info);
+/* What to type on the PIN pad, in the user's words, for the @what of a
+ * CardPinPromptFunc ("PIN", "new PIN 1 twice", ...). */
+char *otk_pin_entry_describe (const char *what);
 
 /* ---- PIN pad prompt ----------------------------------------------------------------- */
 
