@@ -95,8 +95,15 @@ queue_prompt_request (PromptRequest *request)
 void
 scup_job_pin_prompt_begin (ScupJob *job, CardReaderRole reader, const char *what)
 {
-  PromptRequest *request = g_new0 (PromptRequest, 1);
+  PromptRequest *request;
+  CardReader *card_reader
+      = job->ctx != NULL ? card_context_get_reader (job->ctx, reader, NULL) : NULL;
 
+  /* A reader without PIN pad: the PIN is asked for on the keyboard (when allowed),
+   * a PIN-pad prompt would mislead. */
+  if (card_reader != NULL && !card_reader_has_pin_pad (card_reader))
+    return;
+  request = g_new0 (PromptRequest, 1);
   request->job = job;
   request->reader = reader;
   request->what = g_strdup (what);
@@ -155,9 +162,11 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 
   if (ctx != NULL)
     {
+      job->ctx = ctx;
       card_context_set_pin_prompt_func (ctx, on_pin_entry, job);
       ok = func (job, ctx, &error);
       card_context_set_pin_prompt_func (ctx, NULL, NULL);
+      job->ctx = NULL;
     }
   if (!ok)
     g_task_return_error (task, error);

@@ -81,6 +81,7 @@ struct _ScupJob
   GCancellable *cancellable;
   OtkPinPadDialog *pin_dialog;
   guint pin_timeout_s;
+  CardContext *ctx; /* card queue thread, while the worker function runs */
 };
 
 ScupJob *scup_job_new (ScupWindow *window, const char *title);

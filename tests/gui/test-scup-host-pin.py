@@ -7,8 +7,8 @@ import os
 import time
 
 from scup_cases import CA, CA_PINS, CA_UNLOCK, EP11, EP11_PIN, choose
-from scup_steps import (MAIN, expect_error, expect_success, finished, open_form, outcome,
-                        run_action)
+from scup_steps import (MAIN, PIN_PROMPT, expect_error, expect_success, finished, open_form,
+                        outcome, run_action)
 
 os.environ["OPENTKE_VIRTUAL_NO_PIN_PAD"] = "2"
 os.environ["GSETTINGS_BACKEND"] = "keyfile"
@@ -108,6 +108,9 @@ def answer_host_pin_dialogs(gui, title, pins, shot=None):
         if dialog is not None and pending:
             warning = gui.text(dialog, "Host PIN entry warning")
             assert WARNING in warning, warning
+            # No PIN-pad prompt for a reader without PIN pad: it would send the user
+            # looking for a PIN pad.
+            assert gui.toplevel(("dialog",), PIN_PROMPT % 2) is None, "a PIN-pad prompt shows"
             entry = gui.get(dialog, "password text", "PIN")
             entry.text = pending.pop(0)
             if shot:
