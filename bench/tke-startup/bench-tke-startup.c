@@ -92,12 +92,17 @@ run_round (guint n)
   g_autofree char *home = g_dir_make_tmp ("opentke-bench-tke-XXXXXX", NULL);
   g_autofree char *deck = g_build_filename (home, "deck", NULL);
   Round round = { 0 };
+  OtkWorkstationOptions options = { .use_virtual = TRUE, .deck_dir = deck };
   char *argv[] = { (char *)"tke", NULL };
   guint tick;
 
   g_setenv ("XDG_DATA_HOME", home, TRUE);
+  /* The ceremony core opens its own card context from the environment, as
+   * tke's main() arranges for --virtual. */
+  g_setenv ("OPENTKE_CARD_BACKEND", "virtual", TRUE);
+  g_setenv ("OPENTKE_DECK", deck, TRUE);
   round.start = g_get_monotonic_time ();
-  round.app = tke_application_new (deck);
+  round.app = tke_application_new_for (&options);
   g_signal_connect (round.app, "window-added", G_CALLBACK (on_window_added), &round);
   tick = g_timeout_add (1, on_tick, &round);
   g_application_run (G_APPLICATION (round.app), 1, argv);

@@ -88,14 +88,6 @@ tke_application_new_for (const OtkWorkstationOptions *options)
   return self;
 }
 
-TkeApplication *
-tke_application_new (const char *deck_dir)
-{
-  OtkWorkstationOptions options = { .use_virtual = deck_dir != NULL, .deck_dir = (char *)deck_dir };
-
-  return tke_application_new_for (&options);
-}
-
 OtkCardQueue *
 tke_application_get_queue (TkeApplication *self)
 {

@@ -30,9 +30,6 @@ G_DECLARE_FINAL_TYPE (TkeApplication, tke_application, TKE, APPLICATION, GtkAppl
 
 /* Real readers or the virtual card deck, as @options (from the command line) say. */
 TkeApplication *tke_application_new_for (const OtkWorkstationOptions *options);
-/* The same without --pcsc: @deck_dir NULL for real readers through pcscd, "" for the
- * default virtual deck (bench/tke-startup). */
-TkeApplication *tke_application_new (const char *deck_dir);
 OtkCardQueue *tke_application_get_queue (TkeApplication *self);
 /* The card context (created on first use).  Card queue thread only. */
 CardContext *tke_application_get_context (TkeApplication *self, GError **error);
