@@ -98,8 +98,8 @@ def test_display_card_waits_for_card(gui):
                              for line in log_text(gui).split("\n")[before:]),
                  "Display smart card to end")
     text = gui.get(main(gui), "text", "Smart card contents").text
-    assert "EP11 smart card" in text and "No signature key" in text, text
-    assert "0 master key parts" in text, text
+    assert "Blank card" in text and "Signature key:      none" in text, text
+    assert "Key parts:          0" in text, text
     gui.deck_remove(2)
 
 

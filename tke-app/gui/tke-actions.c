@@ -93,39 +93,6 @@ step_copy_file (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
       error);
 }
 
-static char *
-describe_ep11_info (const CardEp11Info *info)
-{
-  GString *text = g_string_new (NULL);
-  g_autofree char *card_id = otk_hex_encode (info->card_id, CARD_ID_SIZE);
-  g_autofree char *zone_id = otk_hex_encode (info->zone_id, CARD_ID_SIZE);
-
-  g_string_append_printf (text, _ ("EP11 smart card %s\n"), card_id);
-  g_string_append_printf (text, _ ("Description: %s\n"), info->description);
-  g_string_append_printf (text, _ ("Zone: %s\n"), zone_id);
-  if (info->admin_name != NULL)
-    {
-      g_autofree char *ski = otk_hex_encode (info->admin_ski, CARD_ID_SIZE);
-
-      g_string_append_printf (text, _ ("Signature key of %s, subject key identifier %s\n"),
-                              info->admin_name, ski);
-    }
-  else
-    g_string_append (text, _ ("No signature key\n"));
-  g_string_append_printf (
-      text, ngettext ("%u master key part\n", "%u master key parts\n", info->key_parts->len),
-      info->key_parts->len);
-  for (guint i = 0; i < info->key_parts->len; i++)
-    {
-      const CardKeyPartInfo *part = g_ptr_array_index (info->key_parts, i);
-      g_autofree char *vp = otk_hex_encode (part->vp, CARD_ID_SIZE);
-
-      g_string_append_printf (text, _ ("  %u. %s  (verification pattern %s)\n"), part->index,
-                              part->description, vp);
-    }
-  return g_string_free (text, FALSE);
-}
-
 /* Display smart card: what the EP11 card in reader 2 holds (public contents only). */
 static gboolean
 step_display_card (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
@@ -137,7 +104,7 @@ step_display_card (TkeJob *job, TkeCeremony *c, gpointer data, GError **error)
 
   if (session == NULL || !card_ep11_get_info (session, &info, error))
     return FALSE;
-  text = describe_ep11_info (info);
+  text = otk_card_format_ep11_info (info);
   tke_job_set_card_text (job, text);
   return TRUE;
 }

@@ -10,6 +10,9 @@
 char *
 otk_card_describe (CardType type, CardState state)
 {
+  /* A blank card answers either applet's SELECT, with state blank. */
+  if (state == CARD_STATE_BLANK)
+    type = CARD_TYPE_BLANK;
   switch (type)
     {
       case CARD_TYPE_BLANK:
