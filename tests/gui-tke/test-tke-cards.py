@@ -40,7 +40,7 @@ def test_generate_signature_keys(gui):
         expect_done(drive(gui, "Generate signature key", [card]), "Generate signature key")
         expect_done(drive(gui, "Display smart card"), "Display smart card")
         text = gui.get(main(gui), "text", "Smart card contents").text
-        assert "Signature key of %s" % card in text, text
+        assert 'Signature key:      administrator "%s"' % card in text, text
     gui.deck_remove(2)
 
 
@@ -50,7 +50,7 @@ def test_generate_key_parts(gui):
         expect_done(drive(gui, "Generate key part", ["card key part"]), "Generate key part")
         expect_done(drive(gui, "Display smart card"), "Display smart card")
         text = gui.get(main(gui), "text", "Smart card contents").text
-        assert "1 master key part" in text and "card key part" in text, text
+        assert "Key parts:          1" in text and "card key part" in text, text
     gui.deck_remove(2)
     shot(gui, "tke-smart-card-display")
 

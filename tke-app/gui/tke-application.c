@@ -9,6 +9,8 @@ struct _TkeApplication
   GtkApplication parent_instance;
 
   OtkWorkstationOptions options;
+  GSettings *settings;          /* NULL when the schema is not installed; main thread */
+  OtkWorkstationSettings saved; /* read at startup; the card queue thread applies them */
   OtkCardQueue *queue;
   CardContext *ctx; /* card queue thread only */
 };
@@ -22,6 +24,8 @@ tke_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (tke_application_parent_class)->startup (application);
   otk_widgets_init ();
+  self->settings = otk_workstation_open_settings ();
+  otk_workstation_settings_load (&self->saved, self->settings);
   self->queue = otk_card_queue_new ();
 }
 
@@ -49,6 +53,8 @@ tke_application_shutdown (GApplication *application)
   /* Waits for the step in progress (its prompts were cancelled with the window). */
   g_clear_pointer (&self->queue, otk_card_queue_free);
   g_clear_pointer (&self->ctx, card_context_free);
+  g_clear_object (&self->settings);
+  otk_workstation_settings_clear (&self->saved);
   G_APPLICATION_CLASS (tke_application_parent_class)->shutdown (application);
 }
 
@@ -101,6 +107,13 @@ tke_application_get_context (TkeApplication *self, GError **error)
     return self->ctx;
   self->ctx = otk_workstation_open_context (&self->options, error);
   if (self->ctx != NULL)
-    card_context_set_pin_timeout (self->ctx, TKE_PIN_TIMEOUT_S);
+    tke_application_apply_settings (self, self->ctx);
   return self->ctx;
+}
+
+void
+tke_application_apply_settings (TkeApplication *self, CardContext *ctx)
+{
+  card_context_set_pin_timeout (ctx, TKE_PIN_TIMEOUT_S);
+  otk_workstation_apply_settings (ctx, &self->saved);
 }

@@ -83,6 +83,14 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   ws = tke_workstation_open (NULL, &error);
   if (ws != NULL)
     ceremony = tke_ceremony_new (ws, prompter, &error);
+  if (ceremony != NULL && ctx != NULL)
+    {
+      /* The core opens its own card context: the same settings apply to it. */
+      CardContext *cards = tke_ceremony_cards (ceremony, NULL);
+
+      if (cards != NULL)
+        tke_application_apply_settings (job->app, cards);
+    }
   if (ceremony != NULL)
     {
       tke_ceremony_set_sign_with_cards (ceremony, job->use_cards);

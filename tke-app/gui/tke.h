@@ -33,6 +33,9 @@ TkeApplication *tke_application_new_for (const OtkWorkstationOptions *options);
 OtkCardQueue *tke_application_get_queue (TkeApplication *self);
 /* The card context (created on first use).  Card queue thread only. */
 CardContext *tke_application_get_context (TkeApplication *self, GError **error);
+/* Card queue thread: the saved reader roles, host PIN entry policy and PIN timeout
+ * (org.opentke settings) on @ctx: the app's own context and each ceremony's. */
+void tke_application_apply_settings (TkeApplication *self, CardContext *ctx);
 
 /* ---- snapshot of the tables -------------------------------------------------------- */
 
