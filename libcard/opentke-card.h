@@ -138,9 +138,10 @@ void card_context_set_pin_timeout (CardContext *ctx, guint seconds);
  * caller's; free it with g_ptr_array_unref).  Refreshes the list. */
 GPtrArray *card_context_list_readers (CardContext *ctx, GError **error);
 
-/* The reader of @role: OPENTKE_READER1 / OPENTKE_READER2 (a substring of the reader
- * name) if set, else the reader match of card_context_set_reader_match() if set, else the first two
- * readers in name order, PIN-pad readers first. Owned by the context. */
+/* The reader of @role: OPENTKE_READER1 / OPENTKE_READER2 (a substring of the
+ * reader name) if set, else the match of card_context_set_reader_match() if
+ * set, else the first two readers in name order, PIN-pad readers first.
+ * Owned by the context. */
 CardReader *card_context_get_reader (CardContext *ctx, CardReaderRole role, GError **error);
 
 const char *card_reader_get_name (CardReader *reader);
