@@ -1,6 +1,7 @@
 /* applet-common.c: what the CA and EP11 applets share: response building, length-checked
- * field parsing, state and PIN gates, card creation, and the GET INFO / GET CERTIFICATES
- * fields both answer (docs/card-protocol.md §5). */
+ * field parsing, state and PIN gates, card creation, the GET INFO / GET CERTIFICATES
+ * fields both answer (docs/card-protocol.md §5), and the ends of the signed sealed transfers
+ * (CA backup, EP11 card copy). */
 #include "card.h"
 
 #include <string.h>
@@ -216,4 +217,33 @@ otk_card_create (otk_card *card, const otk_apdu *a, uint8_t type, uint8_t state,
   otk_rsp_put (rsp, card->nv.card_id, OTK_ID_LEN);
   otk_rsp_put (rsp, card->nv.key_pub, OTK_EC_POINT_LEN);
   return otk_card_commit (card);
+}
+
+uint16_t
+otk_export_payload (const otk_card *card, otk_payload_build build, uint8_t *payload, size_t cap,
+                    const char *label, const uint8_t recipient_pub[OTK_EC_POINT_LEN],
+                    const uint8_t subject[OTK_ID_LEN], const uint8_t *cert, otk_rsp *rsp)
+{
+  otk_rsp w = { payload, 0, cap };
+  uint16_t sw;
+
+  if (build (card, &w) != 0)
+    sw = SW_INTERNAL;
+  else
+    sw = otk_seal_signed (label, recipient_pub, subject, payload, w.len, card->nv.key_priv, cert,
+                          rsp);
+  secure_clear (payload, cap);
+  return sw;
+}
+
+uint16_t
+otk_import_payload (otk_card *card, uint16_t sw, otk_payload_apply apply, uint8_t *payload,
+                    size_t cap, size_t len)
+{
+  if (sw == SW_OK)
+    sw = apply (card, payload, len);
+  if (sw == SW_OK)
+    sw = otk_card_commit (card);
+  secure_clear (payload, cap);
+  return sw;
 }

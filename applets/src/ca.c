@@ -205,18 +205,12 @@ static uint16_t
 cmd_backup_export (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
   uint8_t payload[BACKUP_PAYLOAD_MAX];
-  otk_rsp w = { payload, 0, sizeof payload };
   uint16_t sw;
 
   if ((sw = check_key_request (card, a)) != SW_OK)
     return sw;
-  if (backup_payload (card, &w) != 0)
-    sw = SW_INTERNAL;
-  else
-    sw = otk_seal_signed (OTK_LABEL_CA_BACKUP, a->data + OTK_ID_LEN, a->data, payload, w.len,
-                          card->nv.key_priv, NULL, rsp);
-  secure_clear (payload, sizeof payload);
-  return sw;
+  return otk_export_payload (card, backup_payload, payload, sizeof payload, OTK_LABEL_CA_BACKUP,
+                             a->data + OTK_ID_LEN, a->data, NULL, rsp);
 }
 
 /* Parses a backup payload into the card (RAM); checks the zone key against its cert. */
@@ -259,26 +253,21 @@ cmd_backup_import (otk_card *card, const otk_apdu *a)
 {
   uint8_t payload[BACKUP_PAYLOAD_MAX];
   size_t sealed_len, len;
-  uint16_t sw = SW_VERIFY_FAILED;
+  uint16_t sw = SW_OK;
 
   if (!is_ca (card, OTK_CA_BACKUP_TARGET))
     return SW_CONDITIONS;
   if (otk_sealed_lengths (a->lc, 0, BACKUP_PAYLOAD_MAX, OTK_SIG_LEN, &sealed_len, &len) != SW_OK)
     return SW_WRONG_LENGTH;
-  if (otk_card_unseal (card, OTK_LABEL_CA_BACKUP, a->data, sealed_len, payload) != 0)
-    goto out;
-  /* The payload carries the zone cert; the blob must be signed by that zone key. */
-  if (len < OTK_EC_PRIV_LEN + OTK_CERT_LEN
+  /* The payload carries the zone cert; the blob must be signed by that zone key, so it is
+   * decrypted first (docs/card-protocol.md §7). */
+  if (otk_card_unseal (card, OTK_LABEL_CA_BACKUP, a->data, sealed_len, payload) != 0
+      || len < OTK_EC_PRIV_LEN + OTK_CERT_LEN
       || otk_sealed_verify (a->data, sealed_len, otk_cert_pub (payload + OTK_EC_PRIV_LEN),
                             a->data + sealed_len)
              != 0)
-    goto out;
-  sw = apply_backup_payload (card, payload, len);
-  if (sw == SW_OK)
-    sw = otk_card_commit (card);
-out:
-  secure_clear (payload, sizeof payload);
-  return sw;
+    sw = SW_VERIFY_FAILED;
+  return otk_import_payload (card, sw, apply_backup_payload, payload, sizeof payload, len);
 }
 
 static uint16_t

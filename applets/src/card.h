@@ -214,6 +214,24 @@ uint16_t otk_rsp_sign (otk_rsp *rsp, const uint8_t priv[OTK_EC_PRIV_LEN],
 uint16_t otk_card_create (otk_card *card, const otk_apdu *a, uint8_t type, uint8_t state,
                           otk_rsp *rsp);
 
+/* Builds the payload of a sealed transfer into a bounded buffer; 0, or -1 when it does not
+ * fit. */
+typedef int (*otk_payload_build) (const otk_card *card, otk_rsp *w);
+/* Parses an opened payload into the card (RAM only): SW_OK or the refusal. */
+typedef uint16_t (*otk_payload_apply) (otk_card *card, const uint8_t *p, size_t len);
+/* The end of BACKUP EXPORT and EXPORT CARD, once the request is checked: builds the payload
+ * with @build in @payload (@cap bytes), appends sealed(payload) || [@cert] || sig by the
+ * card's own key (otk_seal_signed) to @rsp, and wipes @payload. */
+uint16_t otk_export_payload (const otk_card *card, otk_payload_build build, uint8_t *payload,
+                             size_t cap, const char *label,
+                             const uint8_t recipient_pub[OTK_EC_POINT_LEN],
+                             const uint8_t subject[OTK_ID_LEN], const uint8_t *cert, otk_rsp *rsp);
+/* The end of BACKUP IMPORT and IMPORT CARD: when @sw is SW_OK (the blob was opened into
+ * @payload and its signature verified, in the order each command documents), applies the
+ * @len bytes with @apply and commits; wipes @payload (@cap bytes) on every path. */
+uint16_t otk_import_payload (otk_card *card, uint16_t sw, otk_payload_apply apply, uint8_t *payload,
+                             size_t cap, size_t len);
+
 /* Labels of the sealed transfers (docs/card-protocol.md §6.3). */
 #define OTK_LABEL_KEY_PART    "OpenTKE key part v1"
 #define OTK_LABEL_CARD_COPY   "OpenTKE card copy v1"

@@ -394,7 +394,6 @@ static uint16_t
 cmd_export_card (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
 {
   uint8_t payload[COPY_PAYLOAD_MAX];
-  otk_rsp w = { payload, 0, sizeof payload };
   uint16_t sw;
 
   if ((sw = need_pin (card)) != SW_OK)
@@ -403,13 +402,9 @@ cmd_export_card (otk_card *card, const otk_apdu *a, otk_rsp *rsp)
     return SW_WRONG_LENGTH;
   if (check_zone_peer (card, a->data) != 0)
     return SW_VERIFY_FAILED;
-  if (copy_payload (card, &w) != 0)
-    sw = SW_INTERNAL;
-  else
-    sw = otk_seal_signed (OTK_LABEL_CARD_COPY, otk_cert_pub (a->data), otk_cert_subject (a->data),
-                          payload, w.len, card->nv.key_priv, card->nv.device_cert, rsp);
-  secure_clear (payload, sizeof payload);
-  return sw;
+  return otk_export_payload (card, copy_payload, payload, sizeof payload, OTK_LABEL_CARD_COPY,
+                             otk_cert_pub (a->data), otk_cert_subject (a->data),
+                             card->nv.device_cert, rsp);
 }
 
 /* Parses and applies a copy payload to the (empty) card, in RAM. */
@@ -466,21 +461,15 @@ cmd_import_card (otk_card *card, const otk_apdu *a)
   if ((sw = otk_sealed_lengths (a->lc, 2, COPY_PAYLOAD_MAX, COPY_TRAILER_LEN, &sealed_len, &len))
       != SW_OK)
     return sw;
+  /* The source cert and the signature travel outside the sealed payload, so they are checked
+   * before anything is decrypted (docs/card-protocol.md §6.5). */
   source = a->data + sealed_len;
   sig = source + OTK_CERT_LEN;
   if (check_zone_peer (card, source) != 0
       || otk_sealed_verify (a->data, sealed_len, otk_cert_pub (source), sig) != 0
       || otk_card_unseal (card, OTK_LABEL_CARD_COPY, a->data, sealed_len, payload) != 0)
-    {
-      sw = SW_VERIFY_FAILED;
-      goto out;
-    }
-  sw = apply_copy_payload (card, payload, len);
-  if (sw == SW_OK)
-    sw = otk_card_commit (card);
-out:
-  secure_clear (payload, sizeof payload);
-  return sw;
+    sw = SW_VERIFY_FAILED;
+  return otk_import_payload (card, sw, apply_copy_payload, payload, sizeof payload, len);
 }
 
 static uint16_t
