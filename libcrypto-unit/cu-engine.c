@@ -2,7 +2,11 @@
  * API (one mutex: cryptounitd may call from several threads).
  *
  * Layout: <state dir>/<instance>/instance.db (root key and certificate,
- * list of units) and <state dir>/<instance>/unit-<kind>-<index>.db. */
+ * list of units) and <state dir>/<instance>/unit-<kind>-<index>.db.  An
+ * instance split over availability zones has such a folder in each zone's
+ * state directory, holding that zone's units; every zone's instance.db also
+ * lists every member of the instance (table members), so that export and
+ * import between units of different zones are checked. */
 #include "cu-cert.h"
 #include "cu-unit.h"
 
@@ -14,11 +18,21 @@
 
 #define ROOT_NAME_PREFIX "OpenTKE crypto-unit root/"
 
+/* A unit of the instance, in this zone or another. */
+typedef struct
+{
+  uint8_t id[CU_UNIT_ID_LEN];
+  CuUnitKind kind;
+  guint index;
+  guint zone; /* 1..3; 0 when the instance is not split */
+} CuMember;
+
 typedef struct
 {
   char *name;
   uint8_t root_cert[CU_CERT_LEN];
   GPtrArray *units; /* CuUnit, operational, failover, recovery in order */
+  GArray *members;  /* CuMember; empty for instances made before zones */
 } CuInstance;
 
 struct _CuEngine
@@ -36,15 +50,29 @@ instance_free (CuInstance *inst)
   g_free (inst->name);
   if (inst->units != NULL)
     g_ptr_array_unref (inst->units);
+  if (inst->members != NULL)
+    g_array_unref (inst->members);
   g_free (inst);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuInstance, instance_free)
 
+/* A unit of the instance: any member of any zone, or (instances without a
+ * members table) one of the units of this state directory. */
 static gboolean
 instance_peer_lookup (gpointer data, const uint8_t unit_id[CU_UNIT_ID_LEN], CuUnitKind *kind)
 {
   CuInstance *inst = data;
 
+  for (guint i = 0; i < inst->members->len; i++)
+    {
+      const CuMember *m = &g_array_index (inst->members, CuMember, i);
+
+      if (memcmp (m->id, unit_id, CU_UNIT_ID_LEN) == 0)
+        {
+          *kind = m->kind;
+          return TRUE;
+        }
+    }
   for (guint i = 0; i < inst->units->len; i++)
     {
       CuUnit *u = g_ptr_array_index (inst->units, i);
@@ -66,6 +94,47 @@ kind_name (CuUnitKind kind)
                                      : "recovery";
 }
 
+/* The members table, when the instance has one (made since zones exist). */
+static gboolean
+load_members (sqlite3 *db, GArray *members, GError **error)
+{
+  sqlite3_stmt *stmt = cu_db_prepare (
+      db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'members'", error);
+  gboolean has;
+
+  if (stmt == NULL)
+    return FALSE;
+  has = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  if (!has)
+    return TRUE;
+  stmt = cu_db_prepare (db, "SELECT unit_id, kind, idx, zone FROM members", error);
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CuMember m = { 0 };
+
+      if (!cu_db_column_blob (stmt, 0, m.id, CU_UNIT_ID_LEN))
+        continue;
+      m.kind = sqlite3_column_int (stmt, 1);
+      m.index = (guint)sqlite3_column_int (stmt, 2);
+      m.zone = (guint)sqlite3_column_int (stmt, 3);
+      g_array_append_val (members, m);
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static guint
+member_zone (GArray *members, const uint8_t id[CU_UNIT_ID_LEN])
+{
+  for (guint i = 0; i < members->len; i++)
+    if (memcmp (g_array_index (members, CuMember, i).id, id, CU_UNIT_ID_LEN) == 0)
+      return g_array_index (members, CuMember, i).zone;
+  return 0;
+}
+
 static CuInstance *
 instance_load (const char *dir, const char *name, gboolean resume, GError **error)
 {
@@ -79,6 +148,7 @@ instance_load (const char *dir, const char *name, gboolean resume, GError **erro
     return NULL;
   inst->name = g_strdup (name);
   inst->units = g_ptr_array_new_with_free_func ((GDestroyNotify)cu_unit_free);
+  inst->members = g_array_new (FALSE, TRUE, sizeof (CuMember));
   stmt = cu_db_prepare (db, "SELECT root_cert FROM instance", error);
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW
       || !cu_db_column_blob (stmt, 0, inst->root_cert, CU_CERT_LEN))
@@ -87,6 +157,9 @@ instance_load (const char *dir, const char *name, gboolean resume, GError **erro
       goto out;
     }
   sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (!load_members (db, inst->members, error))
+    goto out;
   stmt = cu_db_prepare (db, "SELECT file FROM units ORDER BY kind, idx", error);
   if (stmt == NULL)
     goto out;
@@ -100,6 +173,7 @@ instance_load (const char *dir, const char *name, gboolean resume, GError **erro
         goto out;
       unit->peer_lookup = instance_peer_lookup;
       unit->peer_data = inst;
+      unit->zone = member_zone (inst->members, unit->id);
       g_ptr_array_add (inst->units, unit);
       /* A rotation interrupted by a crash finishes before anything else. */
       if (resume && !cu_unit_rotation_resume (unit, NULL, error))
@@ -169,13 +243,32 @@ cu_engine_free (CuEngine *engine)
   g_free (engine);
 }
 
+/* A unit being made: its file name, its zone (0-based) and the unit. */
+typedef struct
+{
+  char *file;
+  guint zone;
+  CuUnit *unit;
+} NewUnit;
+
+static void
+new_unit_free (NewUnit *nu)
+{
+  g_free (nu->file);
+  cu_unit_free (nu->unit);
+  g_free (nu);
+}
+
+/* instance.db of zone @zone: the root, the units of this zone, and every
+ * member of the instance with its zone (1-based; 0 when not split). */
 static gboolean
 write_instance_db (const char *path, const char *name, EVP_PKEY *root, const uint8_t *root_cert,
-                   GPtrArray *files, GPtrArray *units, GError **error)
+                   GPtrArray *made, guint zone, guint n_zones, GError **error)
 {
   g_autoptr (OtkSecretBuf) der = cu_p521_private_to_der (root, error);
   sqlite3 *db = der ? cu_db_open (path, TRUE, error) : NULL;
   sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *member = NULL;
   gboolean ok = FALSE;
 
   if (db == NULL
@@ -183,7 +276,9 @@ write_instance_db (const char *path, const char *name, EVP_PKEY *root, const uin
                       "BEGIN; CREATE TABLE instance (name TEXT NOT NULL, root_key BLOB NOT NULL,"
                       " root_cert BLOB NOT NULL);"
                       "CREATE TABLE units (file TEXT NOT NULL, kind INTEGER NOT NULL,"
-                      " idx INTEGER NOT NULL, unit_id BLOB NOT NULL);",
+                      " idx INTEGER NOT NULL, unit_id BLOB NOT NULL);"
+                      "CREATE TABLE members (unit_id BLOB NOT NULL, kind INTEGER NOT NULL,"
+                      " idx INTEGER NOT NULL, zone INTEGER NOT NULL);",
                       error))
     goto out;
   stmt = cu_db_prepare (db, "INSERT INTO instance VALUES (?, ?, ?)", error);
@@ -196,13 +291,23 @@ write_instance_db (const char *path, const char *name, EVP_PKEY *root, const uin
     goto out;
   sqlite3_finalize (stmt);
   stmt = cu_db_prepare (db, "INSERT INTO units VALUES (?, ?, ?, ?)", error);
-  if (stmt == NULL)
+  member = cu_db_prepare (db, "INSERT INTO members VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL || member == NULL)
     goto out;
-  for (guint i = 0; i < units->len; i++)
+  for (guint i = 0; i < made->len; i++)
     {
-      CuUnit *u = g_ptr_array_index (units, i);
+      NewUnit *nu = g_ptr_array_index (made, i);
+      CuUnit *u = nu->unit;
 
-      sqlite3_bind_text (stmt, 1, g_ptr_array_index (files, i), -1, SQLITE_STATIC);
+      sqlite3_bind_blob (member, 1, u->id, CU_UNIT_ID_LEN, SQLITE_STATIC);
+      sqlite3_bind_int (member, 2, u->kind);
+      sqlite3_bind_int (member, 3, (int)u->index);
+      sqlite3_bind_int (member, 4, n_zones > 1 ? (int)nu->zone + 1 : 0);
+      if (!cu_db_step_done (db, member, error))
+        goto out;
+      if (nu->zone != zone)
+        continue;
+      sqlite3_bind_text (stmt, 1, nu->file, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 2, u->kind);
       sqlite3_bind_int (stmt, 3, (int)u->index);
       sqlite3_bind_blob (stmt, 4, u->id, CU_UNIT_ID_LEN, SQLITE_STATIC);
@@ -212,75 +317,102 @@ write_instance_db (const char *path, const char *name, EVP_PKEY *root, const uin
   ok = cu_db_exec (db, "COMMIT", error);
 out:
   sqlite3_finalize (stmt);
+  sqlite3_finalize (member);
   cu_db_close (db);
   return ok;
 }
 
-/* Builds the instance in a hidden directory and renames it into place, so
- * a crash never leaves a half-made instance. */
+/* Builds the instance in a hidden directory of each zone and renames them
+ * into place, so a crash never leaves a half-made instance; when a rename
+ * fails, the ones done are moved back.  Units go round robin over the zones
+ * within each kind. */
 static gboolean
-create_instance_files (const char *state_dir, const char *name, const guint counts[3],
-                       GError **error)
+create_instance_files (const char *const *dirs, guint n_zones, const char *name,
+                       const guint counts[3], GError **error)
 {
-  g_autofree char *tmp = NULL;
-  g_autofree char *final = g_build_filename (state_dir, name, NULL);
+  char *tmp[CU_MAX_ZONES] = { NULL };
+  char *final[CU_MAX_ZONES] = { NULL };
+  guint renamed = 0;
   g_autoptr (EVP_PKEY) root = NULL;
-  g_autoptr (GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify)cu_unit_free);
-  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) made = g_ptr_array_new_with_free_func ((GDestroyNotify)new_unit_free);
   uint8_t point[CU_POINT_LEN], subject[32], root_cert[CU_CERT_LEN];
   g_autofree char *root_name = g_strconcat (ROOT_NAME_PREFIX, name, NULL);
-  g_autofree char *tmpl = g_build_filename (state_dir, ".new-XXXXXX", NULL);
-  g_autofree char *db_path = NULL;
+  gboolean ok = FALSE;
 
-  tmp = g_mkdtemp_full (g_steal_pointer (&tmpl), 0700);
-  if (tmp == NULL)
+  for (guint z = 0; z < n_zones; z++)
     {
-      g_set_error (error, CU_ERROR, CU_ERROR_STORAGE, "Cannot create a directory in %s: %s",
-                   state_dir, g_strerror (errno));
-      return FALSE;
+      g_autofree char *tmpl = g_build_filename (dirs[z], ".new-XXXXXX", NULL);
+
+      final[z] = g_build_filename (dirs[z], name, NULL);
+      if (g_file_test (final[z], G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, CU_ERROR, CU_ERROR_EXISTS,
+                       "The service instance %s exists already in %s", name, dirs[z]);
+          goto out;
+        }
+      if (g_mkdir_with_parents (dirs[z], 0700) != 0
+          || (tmp[z] = g_mkdtemp_full (g_steal_pointer (&tmpl), 0700)) == NULL)
+        {
+          g_set_error (error, CU_ERROR, CU_ERROR_STORAGE, "Cannot create a directory in %s: %s",
+                       dirs[z], g_strerror (errno));
+          goto out;
+        }
     }
   cu_sha256 (root_name, strlen (root_name), subject);
   if ((root = cu_p521_generate (error)) == NULL || !cu_point_from_key (root, point, error)
       || !cu_cert_make (CU_CERT_ROOT, subject, point, root, point, root_cert, error))
-    goto fail;
+    goto out;
   for (int k = 0; k < 3; k++)
     for (guint i = 1; i <= counts[k]; i++)
       {
-        char *file = g_strdup_printf ("unit-%s-%u.db", kind_name (k + 1), i);
-        g_autofree char *path = g_build_filename (tmp, file, NULL);
-        CuUnit *u;
+        NewUnit *nu = g_new0 (NewUnit, 1);
+        g_autofree char *path = NULL;
 
-        g_ptr_array_add (files, file);
-        u = cu_unit_create (path, name, k + 1, i, root, root_cert, error);
-        if (u == NULL)
-          goto fail;
-        g_ptr_array_add (units, u);
+        g_ptr_array_add (made, nu);
+        nu->file = g_strdup_printf ("unit-%s-%u.db", kind_name (k + 1), i);
+        nu->zone = (i - 1) % n_zones;
+        path = g_build_filename (tmp[nu->zone], nu->file, NULL);
+        nu->unit = cu_unit_create (path, name, k + 1, i, root, root_cert, error);
+        if (nu->unit == NULL)
+          goto out;
       }
-  db_path = g_build_filename (tmp, "instance.db", NULL);
-  if (!write_instance_db (db_path, name, root, root_cert, files, units, error))
-    goto fail;
-  g_ptr_array_set_size (units, 0); /* closes the unit databases */
-  if (g_rename (tmp, final) != 0)
+  for (guint z = 0; z < n_zones; z++)
     {
-      g_set_error (error, CU_ERROR,
-                   errno == EEXIST || errno == ENOTEMPTY ? CU_ERROR_EXISTS : CU_ERROR_STORAGE,
-                   "Cannot create the service instance %s: %s", name, g_strerror (errno));
-      goto fail;
+      g_autofree char *db_path = g_build_filename (tmp[z], "instance.db", NULL);
+
+      if (!write_instance_db (db_path, name, root, root_cert, made, z, n_zones, error))
+        goto out;
     }
-  return TRUE;
-fail:
-  otk_remove_tree (tmp);
-  return FALSE;
+  g_ptr_array_set_size (made, 0); /* closes the unit databases */
+  for (; renamed < n_zones; renamed++)
+    if (g_rename (tmp[renamed], final[renamed]) != 0)
+      {
+        g_set_error (error, CU_ERROR,
+                     errno == EEXIST || errno == ENOTEMPTY ? CU_ERROR_EXISTS : CU_ERROR_STORAGE,
+                     "Cannot create the service instance %s in %s: %s", name, dirs[renamed],
+                     g_strerror (errno));
+        goto out;
+      }
+  ok = TRUE;
+out:
+  /* On failure, what was renamed goes back to its hidden name, and every
+   * hidden directory is removed. */
+  for (guint z = 0; !ok && z < renamed; z++)
+    (void)g_rename (final[z], tmp[z]);
+  for (guint z = 0; z < n_zones; z++)
+    {
+      if (!ok && tmp[z] != NULL)
+        otk_remove_tree (tmp[z]);
+      g_free (tmp[z]);
+      g_free (final[z]);
+    }
+  return ok;
 }
 
-gboolean
-cu_engine_create_instance (CuEngine *engine, const char *instance, guint operational,
-                           guint failover, guint recovery, GError **error)
+static gboolean
+check_new_instance (const char *instance, guint operational, guint failover, guint recovery,
+                    guint n_zones, GError **error)
 {
-  guint counts[3] = { operational, failover, recovery };
-  CuInstance *inst;
-  gboolean ok = FALSE;
-
   if (!cu_instance_name_is_valid (instance))
     {
       g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT,
@@ -295,6 +427,37 @@ cu_engine_create_instance (CuEngine *engine, const char *instance, guint operati
                    "units, and at most 2 recovery units");
       return FALSE;
     }
+  if (n_zones < 1 || n_zones > CU_MAX_ZONES || n_zones > operational)
+    {
+      g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT,
+                   "A service instance is split over 1 to 3 availability zones, at most as many "
+                   "as it has operational units");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cu_engine_create_zoned_instance (const char *const *zone_dirs, guint n_zones, const char *instance,
+                                 guint operational, guint failover, guint recovery, GError **error)
+{
+  guint counts[3] = { operational, failover, recovery };
+
+  return check_new_instance (instance, operational, failover, recovery, n_zones, error)
+         && create_instance_files (zone_dirs, n_zones, instance, counts, error);
+}
+
+gboolean
+cu_engine_create_instance (CuEngine *engine, const char *instance, guint operational,
+                           guint failover, guint recovery, GError **error)
+{
+  guint counts[3] = { operational, failover, recovery };
+  const char *dirs[1] = { engine->dir };
+  CuInstance *inst;
+  gboolean ok = FALSE;
+
+  if (!check_new_instance (instance, operational, failover, recovery, 1, error))
+    return FALSE;
   g_mutex_lock (&engine->lock);
   if (g_hash_table_contains (engine->instances, instance))
     {
@@ -302,7 +465,7 @@ cu_engine_create_instance (CuEngine *engine, const char *instance, guint operati
                    instance);
       goto out;
     }
-  if (!create_instance_files (engine->dir, instance, counts, error))
+  if (!create_instance_files (dirs, 1, instance, counts, error))
     goto out;
   inst = instance_load (engine->dir, instance, FALSE, error);
   if (inst == NULL)

@@ -134,6 +134,7 @@ cu_unit_get_info (CuUnit *unit, CuUnitInfo *info)
   memcpy (info->unit_id, unit->id_hex, sizeof info->unit_id);
   info->kind = unit->kind;
   info->index = unit->index;
+  info->zone = unit->zone;
 }
 
 static void

@@ -22,6 +22,7 @@ typedef struct
   char id_hex[CU_UNIT_ID_HEX_LEN + 1];
   CuUnitKind kind;
   guint index;
+  guint zone; /* availability zone (1..3), 0 when the instance is not split */
   EVP_PKEY *device_key;
   uint8_t device_point[CU_POINT_LEN];
   uint8_t device_cert[CU_CERT_LEN];

@@ -69,6 +69,7 @@ typedef enum
 #define CU_MAX_ADMIN_NAME_CHARS 30
 #define CU_MAX_THRESHOLD        8
 #define CU_MAX_OPERATIONAL      6
+#define CU_MAX_ZONES            3 /* availability zones of one instance */
 #define CU_RECOVERY_UNITS       2
 #define CU_MAX_SIGNATURES       16 /* per command on the wire */
 #define CU_MAX_KEYS             20000
@@ -171,6 +172,8 @@ typedef struct
   char unit_id[CU_UNIT_ID_HEX_LEN + 1];
   CuUnitKind kind;
   guint index; /* 1-based within its kind: operational 1, recovery 2, ... */
+  /* zone of a zoned remote target (1..3); 0 when the instance is not split */
+  guint zone;
 } CuUnitInfo;
 
 typedef struct
@@ -318,6 +321,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuEngine, cu_engine_free)
  * key certified by the root.  CU_ERROR_EXISTS if it exists already. */
 gboolean cu_engine_create_instance (CuEngine *engine, const char *instance, guint operational,
                                     guint failover, guint recovery, GError **error);
+/* Creates an instance split over @n_zones (1..3, at most @operational)
+ * availability zones: the units, round robin within each kind (operational
+ * k in zone ((k-1) mod n_zones) + 1, the same for failover and recovery), go
+ * to the state directories @zone_dirs[0..n_zones-1], all certified by one
+ * root, and each zone's instance.db lists every unit of every zone (export
+ * and import between zones).  All or nothing: built in hidden directories,
+ * renamed into place, the renames undone when one fails.  CU_ERROR_EXISTS
+ * if the instance exists in any of them. */
+gboolean cu_engine_create_zoned_instance (const char *const *zone_dirs, guint n_zones,
+                                          const char *instance, guint operational, guint failover,
+                                          guint recovery, GError **error);
 /* Instance names, NULL-terminated, sorted. */
 char **cu_engine_list_instances (CuEngine *engine);
 gboolean cu_engine_has_instance (CuEngine *engine, const char *instance);
@@ -394,6 +408,19 @@ CuClient *cu_client_new_local_default (GError **error);
  * pinned to @tls_fingerprint (SHA-256 of the DER certificate, 64 hex digits). */
 CuClient *cu_client_new_remote (const char *base_url, const char *instance, const char *credential,
                                 const char *tls_fingerprint, GError **error);
+/* One instance split over @n_zones (1..3) availability zones, each served
+ * by its own cryptounitd: @base_urls and @tls_fingerprints (may be NULL, or
+ * hold NULLs: pinned at first use) in zone order.  Every call goes to the
+ * zone that holds the unit (learned from list_units, refreshed when a unit
+ * is not known yet); list_units merges every zone, sorted by kind then
+ * index, with CuUnitInfo.zone set, and fails with CU_ERROR_UNREACHABLE
+ * naming the zone and its URL when one cannot be reached.  A call on a unit
+ * of an unreachable zone fails the same way; units of the other zones keep
+ * working.  The zones must share one crypto-unit root certificate
+ * (CU_ERROR_CERTIFICATE otherwise).  One zone is cu_client_new_remote(). */
+CuClient *cu_client_new_remote_zones (guint n_zones, const char *const *base_urls,
+                                      const char *const *tls_fingerprints, const char *instance,
+                                      const char *credential, GError **error);
 void cu_client_free (CuClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuClient, cu_client_free)
 

@@ -86,6 +86,9 @@ cu_wire_add_unit_info (JsonBuilder *builder, const CuUnitInfo *info)
   cu_json_add_string (builder, "unit_id", info->unit_id);
   cu_json_add_string (builder, "kind", enum_to_name (unit_kinds, info->kind));
   cu_json_add_uint (builder, "index", info->index);
+  /* Only for an instance split over availability zones. */
+  if (info->zone != 0)
+    cu_json_add_uint (builder, "zone", info->zone);
   json_builder_end_object (builder);
 }
 
@@ -93,15 +96,19 @@ gboolean
 cu_wire_parse_unit_info (JsonObject *object, CuUnitInfo *info)
 {
   guint64 index;
+  guint64 zone = 0;
   int kind;
 
   if (!cu_wire_is_hex_id (cu_json_get_string (object, "unit_id"), CU_UNIT_ID_HEX_LEN)
       || !enum_from_member (unit_kinds, object, "kind", &kind)
-      || !cu_json_get_uint (object, "index", CU_MAX_OPERATIONAL, &index))
+      || !cu_json_get_uint (object, "index", CU_MAX_OPERATIONAL, &index)
+      || (json_object_has_member (object, "zone")
+          && (!cu_json_get_uint (object, "zone", CU_MAX_ZONES, &zone) || zone == 0)))
     return FALSE;
   copy_string (object, "unit_id", info->unit_id, sizeof info->unit_id);
   info->kind = kind;
   info->index = (guint)index;
+  info->zone = (guint)zone;
   return TRUE;
 }
 

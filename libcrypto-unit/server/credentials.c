@@ -2,6 +2,7 @@
 #include "credentials.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <string.h>
@@ -50,30 +51,12 @@ read_stored_hash (const char *path, uint8_t digest[SHA256_DIGEST_LENGTH])
 }
 
 char *
-cud_credentials_create (const char *state_dir, const char *instance, GError **error)
+cud_credentials_generate (GError **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *random_hex = NULL;
-  g_autofree char *digest_hex = NULL;
-  g_autofree char *line = NULL;
   uint8_t random[TOKEN_RANDOM_LEN];
-  uint8_t digest[SHA256_DIGEST_LENGTH];
   char *token = NULL;
 
-  if (!cud_instance_name_is_valid (instance))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Invalid service instance name");
-      goto out;
-    }
-  dir = cud_server_path (state_dir, CREDENTIALS_DIR, error);
-  if (dir == NULL)
-    goto out;
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot create %s", dir);
-      goto out;
-    }
   if (RAND_bytes (random, sizeof random) != 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "No randomness for the credential");
@@ -81,22 +64,73 @@ cud_credentials_create (const char *state_dir, const char *instance, GError **er
     }
   random_hex = otk_hex_encode (random, sizeof random);
   token = g_strconcat (TOKEN_PREFIX, random_hex, NULL);
-  hash_token (token, digest);
-  digest_hex = otk_hex_encode (digest, sizeof digest);
-  line = g_strconcat (digest_hex, "\n", NULL);
-  path = g_build_filename (dir, instance, NULL);
-  if (!cud_write_file_atomic (path, line, strlen (line), 0600, error))
-    {
-      secure_clear (token, strlen (token));
-      g_clear_pointer (&token, g_free);
-      goto out;
-    }
-  g_message ("New credential for service instance %s", instance);
-
 out:
   secure_clear (random, sizeof random);
   if (random_hex != NULL)
     secure_clear (random_hex, strlen (random_hex));
+  return token;
+}
+
+static char *
+credential_path (const char *state_dir, const char *instance, GError **error)
+{
+  g_autofree char *dir = NULL;
+
+  if (!cud_instance_name_is_valid (instance))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Invalid service instance name");
+      return NULL;
+    }
+  dir = cud_server_path (state_dir, CREDENTIALS_DIR, error);
+  if (dir == NULL)
+    return NULL;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot create %s", dir);
+      return NULL;
+    }
+  return g_build_filename (dir, instance, NULL);
+}
+
+gboolean
+cud_credentials_store (const char *state_dir, const char *instance, const char *token,
+                       GError **error)
+{
+  g_autofree char *path = credential_path (state_dir, instance, error);
+  g_autofree char *digest_hex = NULL;
+  g_autofree char *line = NULL;
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+
+  if (path == NULL)
+    return FALSE;
+  hash_token (token, digest);
+  digest_hex = otk_hex_encode (digest, sizeof digest);
+  line = g_strconcat (digest_hex, "\n", NULL);
+  if (!cud_write_file_atomic (path, line, strlen (line), 0600, error))
+    return FALSE;
+  g_message ("New credential for service instance %s", instance);
+  return TRUE;
+}
+
+void
+cud_credentials_remove (const char *state_dir, const char *instance)
+{
+  g_autofree char *path = credential_path (state_dir, instance, NULL);
+
+  if (path != NULL)
+    (void)g_unlink (path);
+}
+
+char *
+cud_credentials_create (const char *state_dir, const char *instance, GError **error)
+{
+  char *token = cud_credentials_generate (error);
+
+  if (token != NULL && !cud_credentials_store (state_dir, instance, token, error))
+    {
+      secure_clear (token, strlen (token));
+      g_clear_pointer (&token, g_free);
+    }
   return token;
 }
 

@@ -24,6 +24,15 @@ gboolean cud_instance_name_is_valid (const char *instance);
  * working at once).  Returns it; the caller shows it once and wipes it. */
 char *cud_credentials_create (const char *state_dir, const char *instance, GError **error);
 
+/* A new credential, not stored anywhere yet; the caller wipes it. */
+char *cud_credentials_generate (GError **error);
+/* Stores the hash of @token as the credential of @instance (the zones of a
+ * split instance share one credential). */
+gboolean cud_credentials_store (const char *state_dir, const char *instance, const char *token,
+                                GError **error);
+/* Forgets the credential of @instance (an instance whose creation failed). */
+void cud_credentials_remove (const char *state_dir, const char *instance);
+
 /* Checks @token (may be NULL) for @instance. */
 CudAuthResult cud_credentials_check (const char *state_dir, const char *instance,
                                      const char *token);

@@ -1,7 +1,7 @@
 /* cryptounitd: the crypto unit service over HTTPS.
  *
  *   cryptounitd init --state DIR --instance NAME [--operational N] [--failover M]
- *                    [--recovery R] [--credential-file FILE]
+ *                    [--recovery R] [--zones Z] [--credential-file FILE]
  *   cryptounitd credential --state DIR --instance NAME [--credential-file FILE]
  *   cryptounitd fingerprint --state DIR
  *   cryptounitd serve --state DIR [--listen ADDR:PORT]
@@ -9,7 +9,11 @@
  * init and credential make a new credential and hand it over once, as lines
  * "instance NAME", "credential SECRET", "tls-fingerprint HEX": on stdout, or
  * in FILE (mode 0600), the file that tke and tkectl read.  Only its hash is
- * stored.  serve prints "listening on https://ADDR:PORT" once ready. */
+ * stored.  With --zones Z the instance is split over Z availability zones,
+ * state directories DIR/zone-1 .. DIR/zone-Z, each served by its own
+ * cryptounitd, with one credential; the fingerprint line is then one line
+ * per zone, "zone K state DIR/zone-K tls-fingerprint HEX".
+ * serve prints "listening on https://ADDR:PORT" once ready. */
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
@@ -36,6 +40,7 @@ typedef struct
   int operational;
   int failover;
   int recovery;
+  int zones; /* 0: not split */
 } Options;
 
 static void
@@ -65,6 +70,8 @@ parse_options (const char *command, int *argc, char ***argv, Options *options, G
       "Failover units of a new instance (default 0)", "M" },
     { "recovery", 0, 0, G_OPTION_ARG_INT, &options->recovery,
       "Recovery units of a new instance (0..2, default 2)", "R" },
+    { "zones", 0, 0, G_OPTION_ARG_INT, &options->zones,
+      "Split a new instance over Z availability zones, DIR/zone-1 .. DIR/zone-Z (1..3)", "Z" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (command);
@@ -109,35 +116,94 @@ identity_fingerprint (const char *state_dir, GTlsCertificate **identity_out, GEr
   return fingerprint;
 }
 
+/* Hands @credential over with @tail (the fingerprint lines): in the
+ * credential file if one is given, else on stdout. */
+static gboolean
+hand_over_credential (const Options *options, const char *credential, const char *tail,
+                      GError **error)
+{
+  g_autoptr (OtkSecretStr) text
+      = g_strdup_printf ("instance %s\ncredential %s\n%s", options->instance, credential, tail);
+
+  if (options->credential_file != NULL)
+    {
+      if (!cud_write_file_atomic (options->credential_file, text, strlen (text), 0600, error))
+        return FALSE;
+      printf ("instance %s\ncredential-file %s\n%s", options->instance, options->credential_file,
+              tail);
+    }
+  else
+    fputs (text, stdout);
+  fflush (stdout);
+  return TRUE;
+}
+
 /* Creates a credential for @instance and hands it over with the
- * fingerprint: in the credential file if one is given, else on stdout. */
+ * fingerprint. */
 static gboolean
 print_new_credential (const Options *options, GError **error)
 {
   g_autofree char *fingerprint = identity_fingerprint (options->state_dir, NULL, error);
   g_autoptr (OtkSecretStr) credential = NULL;
-  g_autoptr (OtkSecretStr) text = NULL;
-  gboolean ok = FALSE;
+  g_autofree char *tail = NULL;
 
   if (fingerprint == NULL)
-    goto out;
+    return FALSE;
   credential = cud_credentials_create (options->state_dir, options->instance, error);
   if (credential == NULL)
-    goto out;
-  text = g_strdup_printf ("instance %s\ncredential %s\ntls-fingerprint %s\n", options->instance,
-                          credential, fingerprint);
-  if (options->credential_file != NULL)
+    return FALSE;
+  tail = g_strdup_printf ("tls-fingerprint %s\n", fingerprint);
+  return hand_over_credential (options, credential, tail, error);
+}
+
+/* init --zones: the zones' state directories (each with its own TLS
+ * identity), the instance spread over them (all or nothing), then one
+ * credential whose hash every zone keeps.  When a credential cannot be
+ * stored, the instance is removed from every zone again. */
+static gboolean
+run_init_zones (const Options *options, GError **error)
+{
+  g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) tail = g_string_new (NULL);
+  g_autoptr (OtkSecretStr) credential = NULL;
+  guint n = (guint)options->zones;
+  gboolean ok = FALSE;
+
+  if (options->zones < 1 || options->zones > CU_MAX_ZONES)
     {
-      if (!cud_write_file_atomic (options->credential_file, text, strlen (text), 0600, error))
-        goto out;
-      printf ("instance %s\ncredential-file %s\ntls-fingerprint %s\n", options->instance,
-              options->credential_file, fingerprint);
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--zones wants 1, 2 or 3 availability zones");
+      return FALSE;
     }
-  else
-    fputs (text, stdout);
-  fflush (stdout);
-  ok = TRUE;
+  for (guint z = 1; z <= n; z++)
+    {
+      char *dir = g_strdup_printf ("%s/zone-%u", options->state_dir, z);
+      g_autofree char *fingerprint = NULL;
+
+      g_ptr_array_add (dirs, dir);
+      fingerprint = identity_fingerprint (dir, NULL, error);
+      if (fingerprint == NULL)
+        return FALSE;
+      g_string_append_printf (tail, "zone %u state %s tls-fingerprint %s\n", z, dir, fingerprint);
+    }
+  if (!cu_engine_create_zoned_instance ((const char *const *)dirs->pdata, n, options->instance,
+                                        (guint)options->operational, (guint)options->failover,
+                                        (guint)options->recovery, error))
+    return FALSE;
+  credential = cud_credentials_generate (error);
+  for (guint z = 0; credential != NULL && z < n; z++)
+    if (!cud_credentials_store (g_ptr_array_index (dirs, z), options->instance, credential, error))
+      goto out;
+  ok = credential != NULL && hand_over_credential (options, credential, tail->str, error);
 out:
+  for (guint z = 0; !ok && z < n; z++)
+    {
+      g_autofree char *inst_dir
+          = g_build_filename (g_ptr_array_index (dirs, z), options->instance, NULL);
+
+      cud_credentials_remove (g_ptr_array_index (dirs, z), options->instance);
+      otk_remove_tree (inst_dir);
+    }
   return ok;
 }
 
@@ -148,6 +214,8 @@ run_init (const Options *options, GError **error)
 
   if (!require_instance (options, error))
     return FALSE;
+  if (options->zones != 0)
+    return run_init_zones (options, error);
   engine = cu_engine_open (options->state_dir, error);
   if (engine == NULL
       || !cu_engine_create_instance (engine, options->instance, (guint)options->operational,
