@@ -74,22 +74,22 @@ collect_required_root (ScupFormDialog *form, ScupJob *job, GError **error)
 
 /* ---- worker functions ---------------------------------------------------------------- */
 
-/* The personalized CA card in reader 1. */
-static CardSession *
-open_ca_card (CardContext *ctx, GError **error)
-{
-  g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
+/* The personalized CA card in reader 1, whose two PINs the officers enter. */
+static const ScupCardNeed personalized_ca = {
+  .reader = CARD_READER_1,
+  .applet = CARD_APPLET_CA,
+  .type = CARD_TYPE_CA,
+  .wrong_type = N_ ("The card in reader 1 is not a personalized CA smart card."),
+  .state = CARD_STATE_PERSONALIZED,
+  .state_code = CARD_ERROR_WRONG_CARD_TYPE,
+  .too_early = N_ ("The card in reader 1 is not a personalized CA smart card."),
+  .unlock = TRUE,
+};
 
-  if (ca == NULL)
-    return NULL;
-  if (card_session_get_card_type (ca) != CARD_TYPE_CA
-      || card_session_get_card_state (ca) != CARD_STATE_PERSONALIZED)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
-                   _ ("The card in reader 1 is not a personalized CA smart card."));
-      return NULL;
-    }
-  return g_steal_pointer (&ca);
+static gboolean
+personalize_ca (ScupJob *job, CardSession **cards, GError **error)
+{
+  return card_ca_personalize (cards[0], error);
 }
 
 static gboolean
@@ -98,7 +98,6 @@ initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
   g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
   g_autoptr (CardCaInfo) info = NULL;
   g_autofree char *zone = NULL;
-  gboolean ok;
 
   if (ca == NULL)
     return FALSE;
@@ -119,14 +118,12 @@ initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
                    _ ("The card in reader 1 is not blank. Insert a blank card in reader 1."));
       return FALSE;
     }
-  if (!scup_job_check_cancelled (job, error))
-    return FALSE;
-  scup_job_pin_prompt_begin (job, CARD_READER_1,
+  if (!scup_job_check_cancelled (job, error)
+      || !scup_pin_pad_step (job, CARD_READER_1,
                              _ ("Set the first CA PIN (six digits) and enter it again. Then set "
-                                "the second CA PIN and enter it again."));
-  ok = card_ca_personalize (ca, error);
-  scup_job_pin_prompt_end (job);
-  if (!ok || !card_ca_get_info (ca, &info, error))
+                                "the second CA PIN and enter it again."),
+                             personalize_ca, &ca, error)
+      || !card_ca_get_info (ca, &info, error))
     return FALSE;
   zone = otk_hex_encode (info->zone_id, sizeof info->zone_id);
   job->done_message = g_strdup_printf (_ ("The CA smart card of zone \"%s\" is ready (zone ID "
@@ -135,64 +132,62 @@ initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
   return TRUE;
 }
 
-static gboolean
-backup_ca (ScupJob *job, CardContext *ctx, GError **error)
-{
-  g_autoptr (CardSession) ca = open_ca_card (ctx, error);
-  g_autoptr (CardSession) target = NULL;
+static const ScupCardNeed backup_target = {
+  .reader = CARD_READER_2,
+  .applet = CARD_APPLET_CA,
+  .type = CARD_TYPE_BLANK,
+  .wrong_type = N_ ("The card in reader 2 is not blank. Insert a blank card in reader 2."),
+};
 
-  if (ca == NULL)
-    return FALSE;
-  target = scup_open_card (ctx, CARD_READER_2, CARD_APPLET_CA, error);
-  if (target == NULL)
-    return FALSE;
-  if (card_session_get_card_type (target) != CARD_TYPE_BLANK)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_NOT_BLANK,
-                   _ ("The card in reader 2 is not blank. Insert a blank card in reader 2."));
-      return FALSE;
-    }
-  if (!scup_unlock_card (job, ca, error) || !card_ca_backup (ca, target, error))
-    return FALSE;
-  job->done_message = g_strdup (_ ("The card in reader 2 is now a backup of the CA smart card: "
-                                   "same zone, same PINs. Keep it in a safe place."));
-  return TRUE;
+static gboolean
+back_up_ca (ScupJob *job, CardSession **cards, GError **error)
+{
+  return card_ca_backup (cards[0], cards[1], error);
 }
 
+static const ScupCardFlow backup_flow = {
+  .cards = { &personalized_ca, &backup_target },
+  .op = back_up_ca,
+  .done = N_ ("The card in reader 2 is now a backup of the CA smart card: same zone, same PINs. "
+              "Keep it in a safe place."),
+};
+
+static const ScupCardNeed any_ca = {
+  .reader = CARD_READER_1,
+  .applet = CARD_APPLET_CA,
+  .type = CARD_TYPE_CA,
+  .wrong_type = N_ ("The card in reader 1 is not a CA smart card."),
+};
+
 static gboolean
-display_ca (ScupJob *job, CardContext *ctx, GError **error)
+show_ca (ScupJob *job, CardSession **cards, GError **error)
 {
-  g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
   g_autoptr (CardCaInfo) info = NULL;
 
-  if (ca == NULL)
-    return FALSE;
-  if (card_session_get_card_type (ca) != CARD_TYPE_CA)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
-                   _ ("The card in reader 1 is not a CA smart card."));
-      return FALSE;
-    }
-  if (!card_ca_get_info (ca, &info, error))
+  if (!card_ca_get_info (cards[0], &info, error))
     return FALSE;
   job->results = otk_card_format_ca_info (info);
-  job->done_message = g_strdup (_ ("The contents of the CA smart card in reader 1 are shown "
-                                   "below."));
   return TRUE;
 }
+
+static const ScupCardFlow display_flow = {
+  .cards = { &any_ca },
+  .op = show_ca,
+  .done = N_ ("The contents of the CA smart card in reader 1 are shown below."),
+};
 
 static gboolean
-add_root (ScupJob *job, CardContext *ctx, GError **error)
+add_root (ScupJob *job, CardSession **cards, GError **error)
 {
-  g_autoptr (CardSession) ca = open_ca_card (ctx, error);
-
-  if (ca == NULL || !scup_unlock_card (job, ca, error)
-      || !card_ca_add_trusted_root (ca, g_bytes_get_data (job->file, NULL), error))
-    return FALSE;
-  job->done_message = g_strdup (_ ("The zone now trusts the crypto-unit root. EP11 smart cards "
-                                   "enrolled from now on carry it."));
-  return TRUE;
+  return card_ca_add_trusted_root (cards[0], g_bytes_get_data (job->file, NULL), error);
 }
+
+static const ScupCardFlow add_root_flow = {
+  .cards = { &personalized_ca },
+  .op = add_root,
+  .done = N_ ("The zone now trusts the crypto-unit root. EP11 smart cards enrolled from now on "
+              "carry it."),
+};
 
 /* ---- menu actions ------------------------------------------------------------------- */
 
@@ -220,8 +215,8 @@ static const ScupAction ca_actions[] = {
           "CA PINs on the PIN pad of reader 1; the card in reader 2 becomes a CA smart card of "
           "the same zone, with the same PINs and descriptions."),
     .ok_label = N_ ("_Back up"),
-    .func = backup_ca },
-  { .name = "ca-display", .title = N_ ("Display CA smart card"), .func = display_ca },
+    .flow = &backup_flow },
+  { .name = "ca-display", .title = N_ ("Display CA smart card"), .flow = &display_flow },
   { .name = "ca-add-root",
     .title = N_ ("Add trusted crypto-unit root"),
     .explanation
@@ -231,7 +226,7 @@ static const ScupAction ca_actions[] = {
     .file_label = N_ ("Crypto-unit _root certificate"),
     .ok_label = N_ ("_Add root"),
     .collect = collect_required_root,
-    .func = add_root },
+    .flow = &add_root_flow },
 };
 
 void

@@ -8,178 +8,153 @@
 
 /* ---- worker functions ---------------------------------------------------------------- */
 
-/* The EP11 card in reader 2, which must be in @state (or any EP11 state when -1). */
-static CardSession *
-open_ep11_card (CardContext *ctx, int state, GError **error)
-{
-  g_autoptr (CardSession) ep11 = scup_open_card (ctx, CARD_READER_2, CARD_APPLET_EP11, error);
+/* The personalized CA card of the zone in reader 1, whose two PINs the officers enter. */
+static const ScupCardNeed zone_ca = {
+  .reader = CARD_READER_1,
+  .applet = CARD_APPLET_CA,
+  .type = CARD_TYPE_CA,
+  .wrong_type = N_ ("Reader 1 must hold the personalized CA smart card of the zone."),
+  .state = CARD_STATE_PERSONALIZED,
+  .state_code = CARD_ERROR_WRONG_CARD_TYPE,
+  .too_early = N_ ("Reader 1 must hold the personalized CA smart card of the zone."),
+  .unlock = TRUE,
+};
 
-  if (ep11 == NULL)
-    return NULL;
-  if (card_session_get_card_type (ep11) != CARD_TYPE_EP11)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
-                   _ ("The card in reader 2 is not an EP11 smart card."));
-      return NULL;
-    }
-  if (state == CARD_STATE_ENROLLED && card_session_get_card_state (ep11) != CARD_STATE_ENROLLED)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
-                   card_session_get_card_state (ep11) == CARD_STATE_PERSONALIZED
-                       ? _ ("The EP11 smart card in reader 2 is personalized already.")
-                       : _ ("The EP11 smart card in reader 2 is not enrolled in a zone yet: "
-                            "use Initialize and enroll EP11 smart card first."));
-      return NULL;
-    }
-  if (state == CARD_STATE_PERSONALIZED
-      && card_session_get_card_state (ep11) != CARD_STATE_PERSONALIZED)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_NOT_PERSONALIZED,
-                   _ ("The EP11 smart card in reader 2 has no PIN yet: use Personalize EP11 "
-                      "smart card first."));
-      return NULL;
-    }
-  return g_steal_pointer (&ep11);
-}
+#define NOT_EP11 N_ ("The card in reader 2 is not an EP11 smart card.")
 
-/* The personalized CA card of the zone in reader 1, unlocked. */
-static CardSession *
-open_unlocked_ca_card (ScupJob *job, CardContext *ctx, GError **error)
-{
-  g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
+static const ScupCardNeed any_ep11 = {
+  .reader = CARD_READER_2,
+  .applet = CARD_APPLET_EP11,
+  .type = CARD_TYPE_EP11,
+  .wrong_type = NOT_EP11,
+};
 
-  if (ca == NULL)
-    return NULL;
-  if (card_session_get_card_type (ca) != CARD_TYPE_CA
-      || card_session_get_card_state (ca) != CARD_STATE_PERSONALIZED)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
-                   _ ("Reader 1 must hold the personalized CA smart card of the zone."));
-      return NULL;
-    }
-  if (!scup_unlock_card (job, ca, error))
-    return NULL;
-  return g_steal_pointer (&ca);
-}
+static const ScupCardNeed blank_card = {
+  .reader = CARD_READER_2,
+  .applet = CARD_APPLET_EP11,
+  .type = CARD_TYPE_BLANK,
+  .wrong_type = N_ ("The card in reader 2 is not blank. Insert a blank card in reader 2 (Zeroize "
+                    "EP11 smart card makes an EP11 card blank again)."),
+};
 
 static gboolean
-enroll_ep11 (ScupJob *job, CardContext *ctx, GError **error)
+enroll_ep11 (ScupJob *job, CardSession **cards, GError **error)
 {
-  g_autoptr (CardSession) ep11 = scup_open_card (ctx, CARD_READER_2, CARD_APPLET_EP11, error);
-  g_autoptr (CardSession) ca = NULL;
+  return card_ca_enrol_ep11 (cards[1], cards[0], error);
+}
 
-  if (ep11 == NULL)
+static const ScupCardFlow enroll_flow = {
+  .cards = { &blank_card, &zone_ca },
+  .op = enroll_ep11,
+  .done = N_ ("The card in reader 2 is now an EP11 smart card of the zone. Personalize it next: "
+              "Personalize EP11 smart card."),
+};
+
+static const ScupCardNeed enrolled_ep11 = {
+  .reader = CARD_READER_2,
+  .applet = CARD_APPLET_EP11,
+  .type = CARD_TYPE_EP11,
+  .wrong_type = NOT_EP11,
+  .state = CARD_STATE_ENROLLED,
+  .state_code = CARD_ERROR_WRONG_CARD_TYPE,
+  .too_early = N_ ("The EP11 smart card in reader 2 is not enrolled in a zone yet: use Initialize "
+                   "and enroll EP11 smart card first."),
+  .too_late = N_ ("The EP11 smart card in reader 2 is personalized already."),
+};
+
+static gboolean
+personalize_ep11 (ScupJob *job, CardSession **cards, GError **error)
+{
+  if (!card_ep11_personalize (cards[0], job->text1, error))
     return FALSE;
-  if (card_session_get_card_type (ep11) != CARD_TYPE_BLANK)
-    {
-      g_set_error (error, CARD_ERROR, CARD_ERROR_NOT_BLANK,
-                   _ ("The card in reader 2 is not blank. Insert a blank card in reader 2 (Zeroize "
-                      "EP11 smart card makes an EP11 card blank again)."));
-      return FALSE;
-    }
-  ca = open_unlocked_ca_card (job, ctx, error);
-  if (ca == NULL || !scup_job_check_cancelled (job, error) || !card_ca_enrol_ep11 (ca, ep11, error))
-    return FALSE;
-  job->done_message = g_strdup (_ ("The card in reader 2 is now an EP11 smart card of the "
-                                   "zone. Personalize it next: Personalize EP11 smart card."));
+  job->done_message = g_strdup_printf (_ ("The EP11 smart card \"%s\" is personalized and ready "
+                                          "for the TKE application."),
+                                       job->text1);
   return TRUE;
 }
 
-static gboolean
-personalize_ep11 (ScupJob *job, CardContext *ctx, GError **error)
-{
-  g_autoptr (CardSession) ep11 = open_ep11_card (ctx, CARD_STATE_ENROLLED, error);
-  gboolean ok;
+static const ScupCardFlow personalize_flow = {
+  .cards = { &enrolled_ep11 },
+  .pin_prompt = N_ ("Set the PIN of the EP11 smart card: six digits, then the same six digits "
+                    "again."),
+  .op = personalize_ep11,
+};
 
-  if (ep11 == NULL)
-    return FALSE;
-  scup_job_pin_prompt_begin (job, CARD_READER_2,
-                             _ ("Set the PIN of the EP11 smart card: six digits, then the same "
-                                "six digits again."));
-  ok = card_ep11_personalize (ep11, job->text1, error);
-  scup_job_pin_prompt_end (job);
-  if (ok)
-    job->done_message = g_strdup_printf (_ ("The EP11 smart card \"%s\" is personalized and "
-                                            "ready for the TKE application."),
-                                         job->text1);
-  return ok;
+static const ScupCardNeed personalized_ep11 = {
+  .reader = CARD_READER_2,
+  .applet = CARD_APPLET_EP11,
+  .type = CARD_TYPE_EP11,
+  .wrong_type = NOT_EP11,
+  .state = CARD_STATE_PERSONALIZED,
+  .state_code = CARD_ERROR_NOT_PERSONALIZED,
+  .too_early = N_ ("The EP11 smart card in reader 2 has no PIN yet: use Personalize EP11 smart "
+                   "card first."),
+};
+
+static gboolean
+unblock_ep11 (ScupJob *job, CardSession **cards, GError **error)
+{
+  return card_ep11_unblock (cards[0], cards[1], error);
 }
 
-static gboolean
-unblock_ep11 (ScupJob *job, CardContext *ctx, GError **error)
-{
-  g_autoptr (CardSession) ep11 = open_ep11_card (ctx, CARD_STATE_PERSONALIZED, error);
-  g_autoptr (CardSession) ca = NULL;
-  gboolean ok;
+static const ScupCardFlow unblock_flow = {
+  .cards = { &personalized_ep11, &zone_ca },
+  .pin_prompt = N_ ("Set a new PIN for the EP11 smart card: six digits, then the same six digits "
+                    "again."),
+  .op = unblock_ep11,
+  .done = N_ ("The EP11 smart card in reader 2 is unblocked and has its new PIN."),
+};
 
-  if (ep11 == NULL)
-    return FALSE;
-  ca = open_unlocked_ca_card (job, ctx, error);
-  if (ca == NULL || !scup_job_check_cancelled (job, error))
-    return FALSE;
-  scup_job_pin_prompt_begin (job, CARD_READER_2,
-                             _ ("Set a new PIN for the EP11 smart card: six digits, then the "
-                                "same six digits again."));
-  ok = card_ep11_unblock (ep11, ca, error);
-  scup_job_pin_prompt_end (job);
-  if (ok)
-    job->done_message = g_strdup (_ ("The EP11 smart card in reader 2 is unblocked and has its "
-                                     "new PIN."));
-  return ok;
+static gboolean
+change_pin (ScupJob *job, CardSession **cards, GError **error)
+{
+  return card_ep11_change_pin (cards[0], error);
 }
 
-static gboolean
-change_pin (ScupJob *job, CardContext *ctx, GError **error)
-{
-  g_autoptr (CardSession) ep11 = open_ep11_card (ctx, CARD_STATE_PERSONALIZED, error);
-  gboolean ok;
-
-  if (ep11 == NULL)
-    return FALSE;
-  scup_job_pin_prompt_begin (job, CARD_READER_2,
-                             _ ("Enter the current PIN, then the new PIN, then the new PIN "
-                                "again."));
-  ok = card_ep11_change_pin (ep11, error);
-  scup_job_pin_prompt_end (job);
-  if (ok)
-    job->done_message = g_strdup (_ ("The PIN of the EP11 smart card in reader 2 is changed."));
-  return ok;
-}
+static const ScupCardFlow change_pin_flow = {
+  .cards = { &personalized_ep11 },
+  .pin_prompt = N_ ("Enter the current PIN, then the new PIN, then the new PIN again."),
+  .op = change_pin,
+  .done = N_ ("The PIN of the EP11 smart card in reader 2 is changed."),
+};
 
 static gboolean
-display_ep11 (ScupJob *job, CardContext *ctx, GError **error)
+show_ep11 (ScupJob *job, CardSession **cards, GError **error)
 {
-  g_autoptr (CardSession) ep11 = open_ep11_card (ctx, -1, error);
   g_autoptr (CardEp11Info) info = NULL;
 
-  if (ep11 == NULL || !card_ep11_get_info (ep11, &info, error))
+  if (!card_ep11_get_info (cards[0], &info, error))
     return FALSE;
   job->results = otk_card_format_ep11_info (info);
-  job->done_message = g_strdup (_ ("The contents of the EP11 smart card in reader 2 are shown "
-                                   "below."));
   return TRUE;
 }
+
+static const ScupCardFlow display_flow = {
+  .cards = { &any_ep11 },
+  .op = show_ep11,
+  .done = N_ ("The contents of the EP11 smart card in reader 2 are shown below."),
+};
 
 static gboolean
-zeroize_ep11 (ScupJob *job, CardContext *ctx, GError **error)
+zeroize_ep11 (ScupJob *job, CardSession **cards, GError **error)
 {
-  g_autoptr (CardSession) ep11 = open_ep11_card (ctx, -1, error);
-
-  if (ep11 == NULL || !card_ep11_zeroize (ep11, error))
-    return FALSE;
-  job->done_message = g_strdup (_ ("The card in reader 2 is zeroized: it is a blank card now."));
-  return TRUE;
+  return card_ep11_zeroize (cards[0], error);
 }
+
+static const ScupCardFlow zeroize_flow = {
+  .cards = { &any_ep11 },
+  .op = zeroize_ep11,
+  .done = N_ ("The card in reader 2 is zeroized: it is a blank card now."),
+};
 
 /* Reads what is on the card, so that the confirmation can name what will be lost. */
 static gboolean
-read_before_zeroize (ScupJob *job, CardContext *ctx, GError **error)
+list_losses (ScupJob *job, CardSession **cards, GError **error)
 {
-  g_autoptr (CardSession) ep11 = open_ep11_card (ctx, -1, error);
   g_autoptr (CardEp11Info) info = NULL;
   GString *lost;
 
-  if (ep11 == NULL || !card_ep11_get_info (ep11, &info, error))
+  if (!card_ep11_get_info (cards[0], &info, error))
     return FALSE;
   lost = g_string_new (NULL);
   g_string_append_printf (lost, _ ("Card \"%s\" in reader 2.\n"),
@@ -208,13 +183,19 @@ read_before_zeroize (ScupJob *job, CardContext *ctx, GError **error)
   return TRUE;
 }
 
+static const ScupCardFlow read_before_zeroize_flow = {
+  .cards = { &any_ep11 },
+  .op = list_losses,
+};
+
 static void
 confirm_zeroize (ScupJob *read_job)
 {
   ScupJob *job = scup_job_new (read_job->window, read_job->title);
 
+  job->flow = &zeroize_flow;
   scup_confirm_job (job, _ ("Zeroize the EP11 smart card in reader 2? This cannot be undone."),
-                    read_job->results, _ ("_Zeroize"), zeroize_ep11);
+                    read_job->results, _ ("_Zeroize"), scup_card_flow_run);
 }
 
 static gboolean
@@ -237,7 +218,7 @@ static const ScupAction ep11_actions[] = {
           "enter both CA PINs on the PIN pad of reader 1; the card in reader 2 makes its device "
           "key and is enrolled in the CA card's zone."),
     .ok_label = N_ ("_Initialize and enroll"),
-    .func = enroll_ep11 },
+    .flow = &enroll_flow },
   { .name = "ep11-personalize",
     .title = N_ ("Personalize EP11 smart card"),
     .explanation
@@ -248,7 +229,7 @@ static const ScupAction ep11_actions[] = {
     .ok_label = N_ ("_Personalize"),
     .descriptions = TRUE,
     .collect = collect_description,
-    .func = personalize_ep11 },
+    .flow = &personalize_flow },
   { .name = "ep11-unblock",
     .title = N_ ("Unblock EP11 smart card"),
     .explanation
@@ -256,13 +237,13 @@ static const ScupAction ep11_actions[] = {
           "card in reader 2. You enter both CA PINs on the PIN pad of reader 1, then a new PIN "
           "for the EP11 card, twice, on the PIN pad of reader 2."),
     .ok_label = N_ ("_Unblock"),
-    .func = unblock_ep11 },
-  { .name = "ep11-change-pin", .title = N_ ("Change PIN"), .func = change_pin },
-  { .name = "ep11-display", .title = N_ ("Display EP11 smart card"), .func = display_ep11 },
+    .flow = &unblock_flow },
+  { .name = "ep11-change-pin", .title = N_ ("Change PIN"), .flow = &change_pin_flow },
+  { .name = "ep11-display", .title = N_ ("Display EP11 smart card"), .flow = &display_flow },
   /* Reads the card first so that the confirmation names what will be lost. */
   { .name = "ep11-zeroize",
     .title = N_ ("Zeroize EP11 smart card"),
-    .func = read_before_zeroize,
+    .flow = &read_before_zeroize_flow,
     .on_success = confirm_zeroize },
 };
 

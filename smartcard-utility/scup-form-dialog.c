@@ -222,12 +222,14 @@ on_action_activate (GSimpleAction *action, GVariant *parameter, gpointer user_da
   ScupWindow *window = user_data;
   const ScupAction *entry = g_object_get_data (G_OBJECT (action), "scup-action");
   ScupJob *job = scup_job_new (window, _ (entry->title));
+  ScupJobFunc func = entry->flow != NULL ? scup_card_flow_run : entry->func;
   ScupFormDialog *form;
 
   job->on_success = entry->on_success;
+  job->flow = entry->flow;
   if (entry->explanation == NULL)
     {
-      scup_job_run (job, entry->func);
+      scup_job_run (job, func);
       return;
     }
 #define TRANSLATED(text) ((text) != NULL ? _ (text) : NULL)
@@ -237,7 +239,7 @@ on_action_activate (GSimpleAction *action, GVariant *parameter, gpointer user_da
 #undef TRANSLATED
   if (entry->descriptions)
     scup_form_dialog_set_max_length (form, CARD_MAX_DESCRIPTION);
-  scup_form_dialog_run_job (form, job, entry->collect, entry->func);
+  scup_form_dialog_run_job (form, job, entry->collect, func);
 }
 
 void

@@ -61,16 +61,18 @@ typedef struct _ScupJob ScupJob;
 /* Runs on the card queue's thread.  Returns FALSE with @error set on failure; on
  * success it may set the job's results. */
 typedef gboolean (*ScupJobFunc) (ScupJob *job, CardContext *ctx, GError **error);
+typedef struct _ScupCardFlow ScupCardFlow;
 
 /* Inputs and results of one action.  Inputs are set on the main thread before
  * scup_job_run(); results are set by the worker function. */
 struct _ScupJob
 {
   ScupWindow *window;
-  char *title;         /* the action, as in the menu */
-  char *text1, *text2; /* descriptions typed in the form */
-  GBytes *file;        /* a certificate file chosen in the form */
-  guint number;        /* a key part index, ... */
+  char *title;              /* the action, as in the menu */
+  char *text1, *text2;      /* descriptions typed in the form */
+  GBytes *file;             /* a certificate file chosen in the form */
+  guint number;             /* a key part index, ... */
+  const ScupCardFlow *flow; /* what scup_card_flow_run() does (static), or NULL */
 
   char *results;      /* text for the results area (Display), or NULL */
   char *done_message; /* the outcome line */
@@ -105,6 +107,50 @@ CardSession *scup_open_card (CardContext *ctx, CardReaderRole role, CardApplet a
 /* Enters what @session still needs (CA: both PINs; EP11: the PIN), prompting on the
  * session's reader; does nothing when the card is unlocked already. */
 gboolean scup_unlock_card (ScupJob *job, CardSession *session, GError **error);
+
+/* ---- card flows (scup-card-flow.c): what the actions do with their cards ------------ */
+
+/* A card an action needs: in reader @reader with @applet selected, of @type and, when
+ * @state_code is set, in @state.  The refusals (N_(), translated when shown) say what is
+ * wrong with another card: @wrong_type (CARD_ERROR_NOT_BLANK when @type is blank, else
+ * CARD_ERROR_WRONG_CARD_TYPE), @too_early and @too_late (@state_code) for a card of @type
+ * before or after @state (@too_late NULL: @too_early for both).  @unlock: its PINs are
+ * entered once all cards of the action are opened. */
+typedef struct
+{
+  CardReaderRole reader;
+  CardApplet applet;
+  CardType type;
+  const char *wrong_type;
+  CardState state;
+  CardError state_code; /* 0: any state of @type */
+  const char *too_early, *too_late;
+  gboolean unlock;
+} ScupCardNeed;
+
+/* Worker side: the card @need describes, or NULL with the refusal in @error. */
+CardSession *scup_open_needed_card (CardContext *ctx, const ScupCardNeed *need, GError **error);
+
+#define SCUP_FLOW_CARDS 2
+/* The card operation of a flow, on the cards opened for it (in the order of the flow). */
+typedef gboolean (*ScupCardOp) (ScupJob *job, CardSession **cards, GError **error);
+/* Runs @op on @cards while the prompt @what is shown for the PIN pad of @reader. */
+gboolean scup_pin_pad_step (ScupJob *job, CardReaderRole reader, const char *what, ScupCardOp op,
+                            CardSession **cards, GError **error);
+
+/* One action's work: open @cards in order (up to SCUP_FLOW_CARDS; NULL ends the list),
+ * unlock those that need it and check for Cancel, then run @op, behind @pin_prompt on the
+ * PIN pad of the first card's reader when it is set.  @done: the outcome line, or NULL
+ * when @op sets it.  Strings are N_(). */
+struct _ScupCardFlow
+{
+  const ScupCardNeed *cards[SCUP_FLOW_CARDS];
+  const char *pin_prompt;
+  ScupCardOp op;
+  const char *done;
+};
+/* The ScupJobFunc of the actions with a flow: runs job->flow. */
+gboolean scup_card_flow_run (ScupJob *job, CardContext *ctx, GError **error);
 
 /* ---- forms -------------------------------------------------------------------------- */
 
@@ -141,7 +187,8 @@ typedef struct
   const char *ok_label;
   gboolean descriptions; /* the text fields are card descriptions (length limit) */
   ScupFormCollect collect;
-  ScupJobFunc func;
+  ScupJobFunc func;         /* or: */
+  const ScupCardFlow *flow; /* run by scup_card_flow_run() */
   void (*on_success) (ScupJob *job);
 } ScupAction;
 /* Adds @actions (static, n_actions of them) to @window. */

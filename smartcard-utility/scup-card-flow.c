@@ -1,0 +1,75 @@
+/* scup-card-flow.c: what the CA and EP11 actions do with their cards, written once: open
+ * the cards an action needs and refuse the wrong ones, enter the PINs, and run the card
+ * operation behind the PIN-pad prompt.  Runs on the card queue's thread. */
+#include "scup.h"
+
+#include <glib/gi18n.h>
+
+CardSession *
+scup_open_needed_card (CardContext *ctx, const ScupCardNeed *need, GError **error)
+{
+  g_autoptr (CardSession) card = scup_open_card (ctx, need->reader, need->applet, error);
+  CardState state;
+
+  if (card == NULL)
+    return NULL;
+  if (card_session_get_card_type (card) != need->type)
+    {
+      g_set_error_literal (error, CARD_ERROR,
+                           need->type == CARD_TYPE_BLANK ? CARD_ERROR_NOT_BLANK
+                                                         : CARD_ERROR_WRONG_CARD_TYPE,
+                           _ (need->wrong_type));
+      return NULL;
+    }
+  state = card_session_get_card_state (card);
+  if (need->state_code != 0 && state != need->state)
+    {
+      const char *refusal
+          = state > need->state && need->too_late != NULL ? need->too_late : need->too_early;
+
+      g_set_error_literal (error, CARD_ERROR, need->state_code, _ (refusal));
+      return NULL;
+    }
+  return g_steal_pointer (&card);
+}
+
+gboolean
+scup_pin_pad_step (ScupJob *job, CardReaderRole reader, const char *what, ScupCardOp op,
+                   CardSession **cards, GError **error)
+{
+  gboolean ok;
+
+  scup_job_pin_prompt_begin (job, reader, what);
+  ok = op (job, cards, error);
+  scup_job_pin_prompt_end (job);
+  return ok;
+}
+
+gboolean
+scup_card_flow_run (ScupJob *job, CardContext *ctx, GError **error)
+{
+  const ScupCardFlow *flow = job->flow;
+  CardSession *cards[SCUP_FLOW_CARDS] = { NULL };
+  gsize n = 0;
+  gboolean ok = FALSE;
+
+  for (; n < SCUP_FLOW_CARDS && flow->cards[n] != NULL; n++)
+    if ((cards[n] = scup_open_needed_card (ctx, flow->cards[n], error)) == NULL)
+      goto out;
+  /* Only once every card is there: nobody types PINs for an action that cannot run. */
+  for (gsize i = 0; i < n; i++)
+    if (flow->cards[i]->unlock
+        && (!scup_unlock_card (job, cards[i], error) || !scup_job_check_cancelled (job, error)))
+      goto out;
+  if (flow->pin_prompt != NULL)
+    ok = scup_pin_pad_step (job, flow->cards[0]->reader, _ (flow->pin_prompt), flow->op, cards,
+                            error);
+  else
+    ok = flow->op (job, cards, error);
+  if (ok && flow->done != NULL)
+    job->done_message = g_strdup (_ (flow->done));
+out:
+  for (gsize i = 0; i < SCUP_FLOW_CARDS; i++)
+    g_clear_pointer (&cards[i], card_session_close);
+  return ok;
+}
