@@ -108,10 +108,60 @@ cu_json_get_base64 (JsonObject *object, const char *name, gsize max_len)
   data = g_base64_decode (text, &len);
   if (len > max_len)
     {
+      secure_clear (data, len);
       g_free (data);
       return NULL;
     }
-  return g_bytes_new_take (data, len);
+  return cu_bytes_new_wiped (data, len);
+}
+
+typedef struct
+{
+  gpointer data;
+  gsize len;
+} WipeOnFree;
+
+static void
+wipe_on_free (gpointer user_data)
+{
+  WipeOnFree *w = user_data;
+
+  secure_clear (w->data, w->len);
+  g_free (w->data);
+  g_free (w);
+}
+
+GBytes *
+cu_bytes_new_wiped (gpointer data, gsize len)
+{
+  WipeOnFree *w = g_new (WipeOnFree, 1);
+
+  w->data = data;
+  w->len = len;
+  return g_bytes_new_with_free_func (data, len, wipe_on_free, w);
+}
+
+void
+cu_bytes_wipe_unref (GBytes *bytes)
+{
+  gsize len = 0;
+  gpointer data;
+
+  if (bytes == NULL)
+    return;
+  /* The caller holds the only reference: nobody reads these bytes again. */
+  data = (gpointer)g_bytes_get_data (bytes, &len);
+  if (data != NULL)
+    secure_clear (data, len);
+  g_bytes_unref (bytes);
+}
+
+GBytes *
+cu_json_to_wiped_bytes (JsonNode *node)
+{
+  char *text = cu_json_to_string (node);
+
+  return cu_bytes_new_wiped (text, strlen (text));
 }
 
 void

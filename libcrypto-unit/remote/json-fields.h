@@ -32,6 +32,16 @@ void cu_json_add_bool (JsonBuilder *builder, const char *name, gboolean value);
  * @member is NULL. */
 JsonNode *cu_json_object_with_base64 (const char *member, GBytes *bytes);
 
+/* Bytes that may hold key-storage plaintext or a credential: wiped before
+ * they are freed.  cu_bytes_new_wiped() takes @data (g_malloc'd).
+ * cu_bytes_wipe_unref() wipes and drops a GBytes its caller alone holds. */
+GBytes *cu_bytes_new_wiped (gpointer data, gsize len);
+void cu_bytes_wipe_unref (GBytes *bytes);
+typedef GBytes CuWipedBytes;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CuWipedBytes, cu_bytes_wipe_unref)
+/* cu_json_to_string() of @node as bytes that are wiped when freed. */
+GBytes *cu_json_to_wiped_bytes (JsonNode *node);
+
 /* Parses @data as one JSON object; NULL if it is anything else. */
 JsonObject *cu_json_parse_object (const char *data, gsize len);
 

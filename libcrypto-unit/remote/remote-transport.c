@@ -12,6 +12,8 @@
 #include "json-fields.h"
 #include "opentke-common.h"
 #include "opentke-crypto-unit.h"
+#include "cu-zones.h"
+#include "remote-transport.h"
 #include "tls-pin.h"
 #include "wire-json.h"
 
@@ -126,32 +128,53 @@ malformed_reply (CuRemote *remote, GError **error)
 }
 
 /* Reads the whole reply body, refusing one larger than MAX_REPLY_BYTES
- * before it is all in memory. */
+ * before it is all in memory.  A reply may carry decrypted key-storage
+ * data: every buffer it passes through is wiped (growing copies too). */
 static GBytes *
 read_reply (CuRemote *remote, const TlsCheck *check, GInputStream *stream, GError **error)
 {
-  g_autoptr (GByteArray) buffer = g_byte_array_new ();
   g_autoptr (GError) local = NULL;
   guint8 chunk[16 * 1024];
+  guint8 *buffer = NULL;
+  gsize len = 0, size = 0;
+  GBytes *reply = NULL;
   gssize n;
 
   while ((n = g_input_stream_read (stream, chunk, sizeof chunk, NULL, &local)) > 0)
     {
-      if (buffer->len + (gsize)n > MAX_REPLY_BYTES)
+      if (len + (gsize)n > MAX_REPLY_BYTES)
         {
           g_set_error (error, CU_ERROR, CU_ERROR_PROTOCOL,
                        "The crypto unit service sent a reply larger than %d bytes",
                        MAX_REPLY_BYTES);
-          return NULL;
+          goto out;
         }
-      g_byte_array_append (buffer, chunk, (guint)n);
+      if (len + (gsize)n > size)
+        {
+          gsize new_size = MAX (2 * size, len + (gsize)n);
+          guint8 *bigger = g_malloc (new_size);
+
+          if (len > 0)
+            memcpy (bigger, buffer, len);
+          secure_clear (buffer, size);
+          g_free (buffer);
+          buffer = bigger;
+          size = new_size;
+        }
+      memcpy (buffer + len, chunk, (gsize)n);
+      len += (gsize)n;
     }
   if (n < 0)
     {
       g_propagate_error (error, transport_error (remote, check, local));
-      return NULL;
+      goto out;
     }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+  reply = cu_bytes_new_wiped (buffer != NULL ? g_steal_pointer (&buffer) : g_malloc (1), len);
+out:
+  secure_clear (chunk, sizeof chunk);
+  secure_clear (buffer, size);
+  g_free (buffer);
+  return reply;
 }
 
 /* One request: @method on @path (after /v1/instances/<instance>) with @body
@@ -180,10 +203,9 @@ remote_call (CuRemote *remote, const char *method, const char *path, JsonNode *b
                                 remote->authorization);
   if (body != NULL)
     {
-      g_autofree char *text = cu_json_to_string (body);
-      gsize text_len = strlen (text);
-      soup_message_set_request_body_from_bytes (
-          msg, "application/json", g_bytes_new_take (g_steal_pointer (&text), text_len));
+      /* Data to encrypt travels in the body: wiped when libsoup lets go. */
+      g_autoptr (GBytes) text = cu_json_to_wiped_bytes (body);
+      soup_message_set_request_body_from_bytes (msg, "application/json", text);
     }
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), &check);
 
@@ -455,7 +477,7 @@ remote_free (gpointer self)
   g_free (remote);
 }
 
-static const CuTransportVtable remote_vtable = {
+const CuTransportVtable cu_remote_transport_vtable = {
   .list_units = remote_list_units,
   .get_unit_state = remote_get_unit_state,
   .get_root_certificate = remote_get_root_certificate,
@@ -496,26 +518,31 @@ parse_base_url (CuRemote *remote, const char *base_url, GError **error)
   return TRUE;
 }
 
-CuClient *
-cu_client_new_remote (const char *base_url, const char *instance, const char *credential,
-                      const char *tls_fingerprint, GError **error)
+const char *
+cu_remote_transport_get_url (gpointer self)
+{
+  return ((CuRemote *)self)->base_url;
+}
+
+gpointer
+cu_remote_transport_new (const char *base_url, const char *instance, const char *credential,
+                         const char *tls_fingerprint, GError **error)
 {
   CuRemote *remote = g_new0 (CuRemote, 1);
-  CuClient *client = NULL;
 
   g_mutex_init (&remote->lock);
   if (!parse_base_url (remote, base_url, error))
-    goto out;
+    goto fail;
   if (instance == NULL || instance[0] == '\0' || strpbrk (instance, "/?#%") != NULL)
     {
       g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT, "Invalid service instance name");
-      goto out;
+      goto fail;
     }
   if (credential == NULL || credential[0] == '\0' || strpbrk (credential, "\r\n") != NULL)
     {
       g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT,
                    "A credential for the service instance is needed");
-      goto out;
+      goto fail;
     }
   remote->instance = g_strdup (instance);
   remote->authorization = g_strconcat ("Bearer ", credential, NULL);
@@ -529,7 +556,7 @@ cu_client_new_remote (const char *base_url, const char *instance, const char *cr
           g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT,
                        "The TLS fingerprint must be 64 hex digits (SHA-256), as printed by "
                        "cryptounitd fingerprint");
-          goto out;
+          goto fail;
         }
     }
   else
@@ -540,10 +567,69 @@ cu_client_new_remote (const char *base_url, const char *instance, const char *cr
   /* No CA store: the pinned fingerprint is the only trust, checked in
    * accept-certificate for every connection. */
   soup_session_set_tls_database (remote->session, NULL);
-  client = cu_client_new_with_transport (instance, &remote_vtable, remote);
-  remote = NULL;
+  return remote;
 
-out:
+fail:
   remote_free (remote);
+  return NULL;
+}
+
+CuClient *
+cu_client_new_remote (const char *base_url, const char *instance, const char *credential,
+                      const char *tls_fingerprint, GError **error)
+{
+  gpointer remote
+      = cu_remote_transport_new (base_url, instance, credential, tls_fingerprint, error);
+
+  return remote != NULL
+             ? cu_client_new_with_transport (instance, &cu_remote_transport_vtable, remote)
+             : NULL;
+}
+
+/* The zones, each a remote transport, behind the zones transport. */
+CuClient *
+cu_client_new_remote_zones (guint n_zones, const char *const *base_urls,
+                            const char *const *tls_fingerprints, const char *instance,
+                            const char *credential, GError **error)
+{
+  CuZones *zones = NULL;
+  CuClient *client = NULL;
+  const char *urls[CU_MAX_ZONES] = { NULL };
+
+  if (n_zones < 1 || n_zones > CU_MAX_ZONES || base_urls == NULL)
+    {
+      g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT,
+                   "A service instance has 1 to 3 availability zones, one URL each");
+      return NULL;
+    }
+  if (n_zones == 1)
+    return cu_client_new_remote (base_urls[0], instance, credential,
+                                 tls_fingerprints != NULL ? tls_fingerprints[0] : NULL, error);
+  zones = cu_zones_new ();
+  for (guint z = 0; z < n_zones; z++)
+    {
+      gpointer remote
+          = cu_remote_transport_new (base_urls[z], instance, credential,
+                                     tls_fingerprints != NULL ? tls_fingerprints[z] : NULL, error);
+
+      if (remote == NULL)
+        goto out;
+      urls[z] = cu_remote_transport_get_url (remote);
+      for (guint y = 0; y < z; y++)
+        if (strcmp (urls[z], urls[y]) == 0)
+          {
+            g_set_error (error, CU_ERROR, CU_ERROR_INVALID_ARGUMENT,
+                         "Availability zones %u and %u have the same URL %s", y + 1, z + 1,
+                         urls[y]);
+            remote_free (remote);
+            goto out;
+          }
+      cu_zones_add (zones, cu_remote_transport_get_url (remote), &cu_remote_transport_vtable,
+                    remote);
+    }
+  client = cu_client_new_with_transport (instance, &cu_zones_vtable, g_steal_pointer (&zones));
+out:
+  if (zones != NULL)
+    cu_zones_vtable.free (zones);
   return client;
 }

@@ -197,7 +197,8 @@ static JsonNode *
 key_decrypt (const RouteCall *call, GError **error)
 {
   g_autoptr (GBytes) ciphertext = body_base64 (call, "ciphertext", MAX_DATA_BYTES, error);
-  g_autoptr (GBytes) plaintext = NULL;
+  /* The engine's plaintext: wiped once encoded into the reply. */
+  g_autoptr (CuWipedBytes) plaintext = NULL;
 
   if (ciphertext == NULL)
     return NULL;

@@ -12,6 +12,7 @@
 
 #include "credentials.h"
 #include "http-error.h"
+#include "json-fields.h"
 #include "opentke-common.h"
 #include "request.h"
 
@@ -26,12 +27,15 @@ struct CudServer
 static void
 reply_json (SoupServerMessage *msg, guint status, JsonNode *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  /* A reply may carry decrypted key-storage data: its text is wiped when
+   * libsoup lets go of it. */
+  g_autoptr (GBytes) text = cu_json_to_wiped_bytes (node);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
+  soup_message_headers_set_content_type (headers, "application/json", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), text);
 }
 
 static void
@@ -131,6 +135,10 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
   result = cud_api_dispatch (server->api, request, &error);
 
 out:
+  /* The request body (data to encrypt) is not read again: wiped in
+   * libsoup's buffer, which is ours until the reply is sent. */
+  if (body->data != NULL && body->length > 0)
+    secure_clear ((char *)body->data, (size_t)body->length);
   if (result != NULL)
     {
       g_debug ("%s %s: 200", method, path);

@@ -79,6 +79,45 @@ test_daemon_init_instance (const char *state_dir, const char *instance, guint op
   return credential;
 }
 
+char *
+test_daemon_init_zones (const char *root, const char *instance, guint operational, guint recovery,
+                        guint zones, char ***fingerprints)
+{
+  g_autofree char *n_op = g_strdup_printf ("%u", operational);
+  g_autofree char *n_rec = g_strdup_printf ("%u", recovery);
+  g_autofree char *n_zones = g_strdup_printf ("%u", zones);
+  g_autofree char *err = NULL;
+  g_autofree char *out = test_daemon_run_command (&err, "init", "--state", root, "--instance",
+                                                  instance, "--operational", n_op, "--recovery",
+                                                  n_rec, "--zones", n_zones, NULL);
+  g_autoptr (GPtrArray) fps = g_ptr_array_new_with_free_func (g_free);
+  char *credential;
+
+  if (out == NULL)
+    g_error ("cryptounitd init --zones failed: %s", err);
+  credential = test_daemon_field (out, "credential");
+  g_assert_nonnull (credential);
+  for (guint z = 1; z <= zones; z++)
+    {
+      g_autofree char *key = g_strdup_printf ("zone %u state", z);
+      g_autofree char *line = test_daemon_field (out, key);
+      g_autofree char *dir = g_strdup_printf ("%s/zone-%u", root, z);
+      g_auto (GStrv) words = NULL;
+
+      g_assert_nonnull (line);
+      words = g_strsplit (line, " ", -1);
+      g_assert_cmpuint (g_strv_length (words), ==, 3);
+      g_assert_cmpstr (words[0], ==, dir);
+      g_assert_cmpstr (words[1], ==, "tls-fingerprint");
+      g_assert_cmpuint (strlen (words[2]), ==, 64);
+      g_ptr_array_add (fps, g_strdup (words[2]));
+    }
+  g_ptr_array_add (fps, NULL);
+  if (fingerprints != NULL)
+    *fingerprints = (char **)g_ptr_array_free (g_steal_pointer (&fps), FALSE);
+  return credential;
+}
+
 TestDaemon *
 test_daemon_start (const char *state_dir, guint16 port)
 {

@@ -35,6 +35,13 @@ char *test_daemon_field (const char *text, const char *key);
 char *test_daemon_init_instance (const char *state_dir, const char *instance, guint operational,
                                  guint recovery, char **fingerprint);
 
+/* "cryptounitd init --zones @zones" for @instance under @root; returns the
+ * credential, and in @fingerprints (NULL-terminated, zone order) each
+ * zone's TLS fingerprint as printed ("zone K state ROOT/zone-K
+ * tls-fingerprint HEX", checked here). */
+char *test_daemon_init_zones (const char *root, const char *instance, guint operational,
+                              guint recovery, guint zones, char ***fingerprints);
+
 /* Starts "cryptounitd serve" on @state_dir, on @port (0: a free port). */
 TestDaemon *test_daemon_start (const char *state_dir, guint16 port);
 
