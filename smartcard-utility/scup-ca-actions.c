@@ -76,21 +76,8 @@ collect_required_root (ScupFormDialog *form, ScupJob *job, GError **error)
 
 /* The personalized CA card in reader 1, whose two PINs the officers enter. */
 static const ScupCardNeed personalized_ca = {
-  .reader = CARD_READER_1,
-  .applet = CARD_APPLET_CA,
-  .type = CARD_TYPE_CA,
-  .wrong_type = N_ ("The card in reader 1 is not a personalized CA smart card."),
-  .state = CARD_STATE_PERSONALIZED,
-  .state_code = CARD_ERROR_WRONG_CARD_TYPE,
-  .too_early = N_ ("The card in reader 1 is not a personalized CA smart card."),
-  .unlock = TRUE,
+  SCUP_NEED_PERSONALIZED_CA (N_ ("The card in reader 1 is not a personalized CA smart card.")),
 };
-
-static gboolean
-personalize_ca (ScupJob *job, CardSession **cards, GError **error)
-{
-  return card_ca_personalize (cards[0], error);
-}
 
 static gboolean
 initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
@@ -98,6 +85,7 @@ initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
   g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
   g_autoptr (CardCaInfo) info = NULL;
   g_autofree char *zone = NULL;
+  gboolean ok;
 
   if (ca == NULL)
     return FALSE;
@@ -118,12 +106,14 @@ initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
                    _ ("The card in reader 1 is not blank. Insert a blank card in reader 1."));
       return FALSE;
     }
-  if (!scup_job_check_cancelled (job, error)
-      || !scup_pin_pad_step (job, CARD_READER_1,
+  if (!scup_job_check_cancelled (job, error))
+    return FALSE;
+  scup_job_pin_prompt_begin (job, CARD_READER_1,
                              _ ("Set the first CA PIN (six digits) and enter it again. Then set "
-                                "the second CA PIN and enter it again."),
-                             personalize_ca, &ca, error)
-      || !card_ca_get_info (ca, &info, error))
+                                "the second CA PIN and enter it again."));
+  ok = card_ca_personalize (ca, error);
+  scup_job_pin_prompt_end (job);
+  if (!ok || !card_ca_get_info (ca, &info, error))
     return FALSE;
   zone = otk_hex_encode (info->zone_id, sizeof info->zone_id);
   job->done_message = g_strdup_printf (_ ("The CA smart card of zone \"%s\" is ready (zone ID "
@@ -139,15 +129,9 @@ static const ScupCardNeed backup_target = {
   .wrong_type = N_ ("The card in reader 2 is not blank. Insert a blank card in reader 2."),
 };
 
-static gboolean
-back_up_ca (ScupJob *job, CardSession **cards, GError **error)
-{
-  return card_ca_backup (cards[0], cards[1], error);
-}
-
 static const ScupCardFlow backup_flow = {
   .cards = { &personalized_ca, &backup_target },
-  .op = back_up_ca,
+  .pair_op = card_ca_backup,
   .done = N_ ("The card in reader 2 is now a backup of the CA smart card: same zone, same PINs. "
               "Keep it in a safe place."),
 };
@@ -159,20 +143,9 @@ static const ScupCardNeed any_ca = {
   .wrong_type = N_ ("The card in reader 1 is not a CA smart card."),
 };
 
-static gboolean
-show_ca (ScupJob *job, CardSession **cards, GError **error)
-{
-  g_autoptr (CardCaInfo) info = NULL;
-
-  if (!card_ca_get_info (cards[0], &info, error))
-    return FALSE;
-  job->results = otk_card_format_ca_info (info);
-  return TRUE;
-}
-
 static const ScupCardFlow display_flow = {
   .cards = { &any_ca },
-  .op = show_ca,
+  .op = scup_show_card,
   .done = N_ ("The contents of the CA smart card in reader 1 are shown below."),
 };
 

@@ -33,16 +33,14 @@ scup_open_needed_card (CardContext *ctx, const ScupCardNeed *need, GError **erro
   return g_steal_pointer (&card);
 }
 
-gboolean
-scup_pin_pad_step (ScupJob *job, CardReaderRole reader, const char *what, ScupCardOp op,
-                   CardSession **cards, GError **error)
+static gboolean
+run_card_op (ScupJob *job, const ScupCardFlow *flow, CardSession **cards, GError **error)
 {
-  gboolean ok;
-
-  scup_job_pin_prompt_begin (job, reader, what);
-  ok = op (job, cards, error);
-  scup_job_pin_prompt_end (job);
-  return ok;
+  if (flow->card_op != NULL)
+    return flow->card_op (cards[0], error);
+  if (flow->pair_op != NULL)
+    return flow->pair_op (cards[0], cards[1], error);
+  return flow->op (job, cards, error);
 }
 
 gboolean
@@ -62,14 +60,30 @@ scup_card_flow_run (ScupJob *job, CardContext *ctx, GError **error)
         && (!scup_unlock_card (job, cards[i], error) || !scup_job_check_cancelled (job, error)))
       goto out;
   if (flow->pin_prompt != NULL)
-    ok = scup_pin_pad_step (job, flow->cards[0]->reader, _ (flow->pin_prompt), flow->op, cards,
-                            error);
-  else
-    ok = flow->op (job, cards, error);
+    scup_job_pin_prompt_begin (job, flow->cards[0]->reader, _ (flow->pin_prompt));
+  ok = run_card_op (job, flow, cards, error);
+  if (flow->pin_prompt != NULL)
+    scup_job_pin_prompt_end (job);
   if (ok && flow->done != NULL)
     job->done_message = g_strdup (_ (flow->done));
 out:
   for (gsize i = 0; i < SCUP_FLOW_CARDS; i++)
     g_clear_pointer (&cards[i], card_session_close);
   return ok;
+}
+
+gboolean
+scup_show_card (ScupJob *job, CardSession **cards, GError **error)
+{
+  g_autoptr (CardCaInfo) ca = NULL;
+  g_autoptr (CardEp11Info) ep11 = NULL;
+
+  if (card_session_get_card_type (cards[0]) == CARD_TYPE_CA)
+    {
+      if (card_ca_get_info (cards[0], &ca, error))
+        job->results = otk_card_format_ca_info (ca);
+    }
+  else if (card_ep11_get_info (cards[0], &ep11, error))
+    job->results = otk_card_format_ep11_info (ep11);
+  return job->results != NULL;
 }

@@ -10,24 +10,15 @@
 
 /* The personalized CA card of the zone in reader 1, whose two PINs the officers enter. */
 static const ScupCardNeed zone_ca = {
-  .reader = CARD_READER_1,
-  .applet = CARD_APPLET_CA,
-  .type = CARD_TYPE_CA,
-  .wrong_type = N_ ("Reader 1 must hold the personalized CA smart card of the zone."),
-  .state = CARD_STATE_PERSONALIZED,
-  .state_code = CARD_ERROR_WRONG_CARD_TYPE,
-  .too_early = N_ ("Reader 1 must hold the personalized CA smart card of the zone."),
-  .unlock = TRUE,
+  SCUP_NEED_PERSONALIZED_CA (N_ ("Reader 1 must hold the personalized CA smart card of the zone.")),
 };
 
-#define NOT_EP11 N_ ("The card in reader 2 is not an EP11 smart card.")
+/* The fields every need of an EP11 card in reader 2 starts with. */
+#define EP11_CARD                                                                                  \
+  .reader = CARD_READER_2, .applet = CARD_APPLET_EP11, .type = CARD_TYPE_EP11,                     \
+  .wrong_type = N_ ("The card in reader 2 is not an EP11 smart card.")
 
-static const ScupCardNeed any_ep11 = {
-  .reader = CARD_READER_2,
-  .applet = CARD_APPLET_EP11,
-  .type = CARD_TYPE_EP11,
-  .wrong_type = NOT_EP11,
-};
+static const ScupCardNeed any_ep11 = { EP11_CARD };
 
 static const ScupCardNeed blank_card = {
   .reader = CARD_READER_2,
@@ -51,10 +42,7 @@ static const ScupCardFlow enroll_flow = {
 };
 
 static const ScupCardNeed enrolled_ep11 = {
-  .reader = CARD_READER_2,
-  .applet = CARD_APPLET_EP11,
-  .type = CARD_TYPE_EP11,
-  .wrong_type = NOT_EP11,
+  EP11_CARD,
   .state = CARD_STATE_ENROLLED,
   .state_code = CARD_ERROR_WRONG_CARD_TYPE,
   .too_early = N_ ("The EP11 smart card in reader 2 is not enrolled in a zone yet: use Initialize "
@@ -81,69 +69,37 @@ static const ScupCardFlow personalize_flow = {
 };
 
 static const ScupCardNeed personalized_ep11 = {
-  .reader = CARD_READER_2,
-  .applet = CARD_APPLET_EP11,
-  .type = CARD_TYPE_EP11,
-  .wrong_type = NOT_EP11,
+  EP11_CARD,
   .state = CARD_STATE_PERSONALIZED,
   .state_code = CARD_ERROR_NOT_PERSONALIZED,
   .too_early = N_ ("The EP11 smart card in reader 2 has no PIN yet: use Personalize EP11 smart "
                    "card first."),
 };
 
-static gboolean
-unblock_ep11 (ScupJob *job, CardSession **cards, GError **error)
-{
-  return card_ep11_unblock (cards[0], cards[1], error);
-}
-
 static const ScupCardFlow unblock_flow = {
   .cards = { &personalized_ep11, &zone_ca },
   .pin_prompt = N_ ("Set a new PIN for the EP11 smart card: six digits, then the same six digits "
                     "again."),
-  .op = unblock_ep11,
+  .pair_op = card_ep11_unblock,
   .done = N_ ("The EP11 smart card in reader 2 is unblocked and has its new PIN."),
 };
-
-static gboolean
-change_pin (ScupJob *job, CardSession **cards, GError **error)
-{
-  return card_ep11_change_pin (cards[0], error);
-}
 
 static const ScupCardFlow change_pin_flow = {
   .cards = { &personalized_ep11 },
   .pin_prompt = N_ ("Enter the current PIN, then the new PIN, then the new PIN again."),
-  .op = change_pin,
+  .card_op = card_ep11_change_pin,
   .done = N_ ("The PIN of the EP11 smart card in reader 2 is changed."),
 };
 
-static gboolean
-show_ep11 (ScupJob *job, CardSession **cards, GError **error)
-{
-  g_autoptr (CardEp11Info) info = NULL;
-
-  if (!card_ep11_get_info (cards[0], &info, error))
-    return FALSE;
-  job->results = otk_card_format_ep11_info (info);
-  return TRUE;
-}
-
 static const ScupCardFlow display_flow = {
   .cards = { &any_ep11 },
-  .op = show_ep11,
+  .op = scup_show_card,
   .done = N_ ("The contents of the EP11 smart card in reader 2 are shown below."),
 };
 
-static gboolean
-zeroize_ep11 (ScupJob *job, CardSession **cards, GError **error)
-{
-  return card_ep11_zeroize (cards[0], error);
-}
-
 static const ScupCardFlow zeroize_flow = {
   .cards = { &any_ep11 },
-  .op = zeroize_ep11,
+  .card_op = card_ep11_zeroize,
   .done = N_ ("The card in reader 2 is zeroized: it is a blank card now."),
 };
 

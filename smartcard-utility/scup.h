@@ -131,26 +131,34 @@ typedef struct
 /* Worker side: the card @need describes, or NULL with the refusal in @error. */
 CardSession *scup_open_needed_card (CardContext *ctx, const ScupCardNeed *need, GError **error);
 
-#define SCUP_FLOW_CARDS 2
-/* The card operation of a flow, on the cards opened for it (in the order of the flow). */
-typedef gboolean (*ScupCardOp) (ScupJob *job, CardSession **cards, GError **error);
-/* Runs @op on @cards while the prompt @what is shown for the PIN pad of @reader. */
-gboolean scup_pin_pad_step (ScupJob *job, CardReaderRole reader, const char *what, ScupCardOp op,
-                            CardSession **cards, GError **error);
+/* The personalized CA card in reader 1, unlocked for the action; @refusal (N_()) for
+ * any other card.  For a ScupCardNeed initializer. */
+#define SCUP_NEED_PERSONALIZED_CA(refusal)                                                         \
+  .reader = CARD_READER_1, .applet = CARD_APPLET_CA, .type = CARD_TYPE_CA,                         \
+  .wrong_type = (refusal), .state = CARD_STATE_PERSONALIZED,                                       \
+  .state_code = CARD_ERROR_WRONG_CARD_TYPE, .too_early = (refusal), .unlock = TRUE
 
+#define SCUP_FLOW_CARDS 2
 /* One action's work: open @cards in order (up to SCUP_FLOW_CARDS; NULL ends the list),
- * unlock those that need it and check for Cancel, then run @op, behind @pin_prompt on the
- * PIN pad of the first card's reader when it is set.  @done: the outcome line, or NULL
- * when @op sets it.  Strings are N_(). */
+ * unlock those that need it and check for Cancel, then run the card operation, behind
+ * @pin_prompt on the PIN pad of the first card's reader when it is set.  The operation is
+ * a libcard call on the first card (@card_op) or on both cards in their order (@pair_op),
+ * or @op, which also reads the job's inputs or sets its results.  @done: the outcome line,
+ * or NULL when @op sets it.  Strings are N_(). */
 struct _ScupCardFlow
 {
   const ScupCardNeed *cards[SCUP_FLOW_CARDS];
   const char *pin_prompt;
-  ScupCardOp op;
+  gboolean (*card_op) (CardSession *card, GError **error);
+  gboolean (*pair_op) (CardSession *first, CardSession *second, GError **error);
+  gboolean (*op) (ScupJob *job, CardSession **cards, GError **error);
   const char *done;
 };
 /* The ScupJobFunc of the actions with a flow: runs job->flow. */
 gboolean scup_card_flow_run (ScupJob *job, CardContext *ctx, GError **error);
+/* The op of Display: the public contents of the first card (CA or EP11), for the results
+ * area. */
+gboolean scup_show_card (ScupJob *job, CardSession **cards, GError **error);
 
 /* ---- forms -------------------------------------------------------------------------- */
 
