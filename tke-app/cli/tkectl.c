@@ -191,76 +191,129 @@ verb_cp (Tkectl *t, GError **error)
   return tke_ceremony_set_control_points (c, mask, error);
 }
 
+/* Prints the target: one URL as always; an instance split over zones with
+ * one line per zone. */
+static void
+print_target (Tkectl *t)
+{
+  const char *const *urls = tke_workstation_get_target_urls (t->ws);
+  const char *const *fps = tke_workstation_get_target_fingerprints (t->ws);
+  guint n = urls ? g_strv_length ((char **)urls) : 0;
+
+  if (t->opts->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      tkectl_json_str (b, "url", n ? urls[0] : NULL);
+      tkectl_json_str (b, "credential_file",
+                       n ? tke_workstation_get_target_credential_file (t->ws) : "");
+      tkectl_json_str (b, "fingerprint", n && fps ? fps[0] : "");
+      /* Every zone, in zone order (one entry for a target that is not split). */
+      json_builder_set_member_name (b, "urls");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n; i++)
+        json_builder_add_string_value (b, urls[i]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "fingerprints");
+      json_builder_begin_array (b);
+      for (guint i = 0; fps && i < n; i++)
+        json_builder_add_string_value (b, fps[i]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      tkectl_print_builder (b);
+    }
+  else if (n == 1)
+    g_print ("TARGET: %s\nCREDENTIAL FILE: %s\nFINGERPRINT: %s\n", urls[0],
+             tke_workstation_get_target_credential_file (t->ws), fps ? fps[0] : "");
+  else if (n > 1)
+    {
+      for (guint i = 0; i < n; i++)
+        g_print ("TARGET: zone %u %s\n", i + 1, urls[i]);
+      g_print ("CREDENTIAL FILE: %s\n", tke_workstation_get_target_credential_file (t->ws));
+      for (guint i = 0; fps && i < n; i++)
+        g_print ("FINGERPRINT: zone %u %s\n", i + 1, fps[i]);
+    }
+  else
+    g_print ("TARGET: local service instance in %s\n",
+             tke_workstation_get_local_service_dir (t->ws));
+}
+
 /* tkectl target: shows the target, or sets it (--url U --credential-file F
- * --fingerprint SHA256), or "target --local" goes back to the local one. */
+ * --fingerprint SHA256; an instance split over availability zones: one
+ * --url and one --fingerprint per zone, in zone order), or "target --local"
+ * goes back to the local one. */
 static gboolean
 verb_target (Tkectl *t, GError **error)
 {
   char **args = t->opts->args;
-  const char *url = NULL, *cred = NULL, *fp = NULL;
+  g_autoptr (GPtrArray) urls = g_ptr_array_new ();
+  g_autoptr (GPtrArray) fps = g_ptr_array_new ();
+  const char *cred = NULL;
   gboolean local = FALSE;
 
   for (guint i = 0; args && args[i]; i++)
     {
-      const char **dest = NULL;
-      if (strcmp (args[i], "--url") == 0)
-        dest = &url;
-      else if (strcmp (args[i], "--credential-file") == 0)
-        dest = &cred;
-      else if (strcmp (args[i], "--fingerprint") == 0)
-        dest = &fp;
-      else if (strcmp (args[i], "--local") == 0)
+      GPtrArray *list = NULL;
+      gboolean is_cred = strcmp (args[i], "--credential-file") == 0 && !cred;
+      if (strcmp (args[i], "--local") == 0)
         {
           local = TRUE;
           continue;
         }
-      if (!dest || !args[i + 1])
+      if (strcmp (args[i], "--url") == 0)
+        list = urls;
+      else if (strcmp (args[i], "--fingerprint") == 0)
+        list = fps;
+      if ((!list && !is_cred) || !args[i + 1])
         {
           g_set_error (error, TKE_ERROR, TKE_ERROR_INVALID_INPUT, "target: unexpected \"%s\"",
                        args[i]);
           return FALSE;
         }
-      *dest = args[++i];
+      if (list)
+        g_ptr_array_add (list, args[++i]);
+      else
+        cred = args[++i];
     }
   if (local)
     tke_workstation_set_target (t->ws, NULL, NULL, NULL);
-  else if (url || cred || fp)
+  else if (urls->len || cred || fps->len)
     {
       g_autofree char *abs_cred = NULL;
-      if (!url || !cred || !fp || !g_str_has_prefix (url, "https://") || strlen (fp) != 64)
+      gboolean ok = urls->len > 0 && urls->len <= CU_MAX_ZONES && cred;
+
+      for (guint i = 0; ok && i < urls->len; i++)
+        ok = g_str_has_prefix (g_ptr_array_index (urls, i), "https://");
+      for (guint i = 0; ok && i < fps->len; i++)
+        ok = strlen (g_ptr_array_index (fps, i)) == 64;
+      if (!ok)
         {
           g_set_error_literal (error, TKE_ERROR, TKE_ERROR_INVALID_INPUT,
                                "target needs --url https://HOST:PORT, --credential-file FILE "
-                               "and --fingerprint with the 64 hex digits of the server's SHA-256");
+                               "and --fingerprint with the 64 hex digits of the server's SHA-256 "
+                               "(an instance split over availability zones: one --url and one "
+                               "--fingerprint per zone, at most 3, in zone order)");
           return FALSE;
         }
+      if (fps->len != urls->len)
+        {
+          g_set_error (error, TKE_ERROR, TKE_ERROR_INVALID_INPUT,
+                       "target: %u --url but %u --fingerprint: give one fingerprint per URL, "
+                       "in the same zone order",
+                       urls->len, fps->len);
+          return FALSE;
+        }
+      g_ptr_array_add (urls, NULL);
+      g_ptr_array_add (fps, NULL);
       abs_cred = g_canonicalize_filename (cred, NULL);
-      tke_workstation_set_target (t->ws, url, abs_cred, fp);
+      if (!tke_workstation_set_target_zones (t->ws, (const char *const *)urls->pdata, abs_cred,
+                                             (const char *const *)fps->pdata, error))
+        return FALSE;
     }
-  if ((local || url) && !tke_workstation_save (t->ws, error))
+  if ((local || urls->len) && !tke_workstation_save (t->ws, error))
     return FALSE;
-  if (t->opts->json)
-    {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      const char *turl = tke_workstation_get_target_url (t->ws);
-
-      json_builder_begin_object (b);
-      tkectl_json_str (b, "url", turl);
-      tkectl_json_str (b, "credential_file",
-                       turl ? tke_workstation_get_target_credential_file (t->ws) : "");
-      tkectl_json_str (b, "fingerprint",
-                       turl ? tke_workstation_get_target_fingerprint (t->ws) : "");
-      json_builder_end_object (b);
-      tkectl_print_builder (b);
-    }
-  else if (tke_workstation_get_target_url (t->ws))
-    g_print ("TARGET: %s\nCREDENTIAL FILE: %s\nFINGERPRINT: %s\n",
-             tke_workstation_get_target_url (t->ws),
-             tke_workstation_get_target_credential_file (t->ws),
-             tke_workstation_get_target_fingerprint (t->ws));
-  else
-    g_print ("TARGET: local service instance in %s\n",
-             tke_workstation_get_local_service_dir (t->ws));
+  print_target (t);
   return TRUE;
 }
 

@@ -85,13 +85,15 @@ connect_local (TkeCeremony *c, GError **error)
   return TRUE;
 }
 
-/* cryptounitd: the credential is read from its file (never an argument). */
+/* cryptounitd, one per availability zone of the instance: the credential
+ * is read from its file (never an argument). */
 static gboolean
 connect_remote (TkeCeremony *c, GError **error)
 {
-  const char *url = tke_workstation_get_target_url (c->ws);
+  const char *const *urls = tke_workstation_get_target_urls (c->ws);
+  const char *url = urls[0];
   const char *cred_file = tke_workstation_get_target_credential_file (c->ws);
-  const char *fingerprint = tke_workstation_get_target_fingerprint (c->ws);
+  const char *const *fingerprints = tke_workstation_get_target_fingerprints (c->ws);
   g_autofree char *contents = NULL;
   gsize len = 0;
   g_auto (GStrv) lines = NULL;
@@ -127,7 +129,8 @@ connect_remote (TkeCeremony *c, GError **error)
                    cred_file);
       goto out;
     }
-  client = cu_client_new_remote (url, instance, credential, fingerprint, error);
+  client = cu_client_new_remote_zones (g_strv_length ((char **)urls), urls, fingerprints, instance,
+                                       credential, error);
   if (client)
     {
       g_ptr_array_add (c->clients, client);
@@ -140,11 +143,21 @@ out:
   return ok;
 }
 
+/* "[URL].[INSTANCE].[KIND-N]"; a unit of an instance split over zones
+ * names its zone: "[zone 2 URL].[INSTANCE].[KIND-N]". */
 static char *
 unit_location (TkeCeremony *c, const char *instance, const CuUnitInfo *info)
 {
-  const char *url = tke_workstation_get_target_url (c->ws);
-  return g_strdup_printf ("[%s].[%s].[%s-%u]", url ? url : "local", instance,
+  const char *const *urls = tke_workstation_get_target_urls (c->ws);
+  g_autofree char *where = NULL;
+
+  if (!urls)
+    where = g_strdup ("local");
+  else if (info->zone > 0 && info->zone <= g_strv_length ((char **)urls))
+    where = g_strdup_printf ("zone %u %s", info->zone, urls[info->zone - 1]);
+  else
+    where = g_strdup (urls[0]);
+  return g_strdup_printf ("[%s].[%s].[%s-%u]", where, instance,
                           tke_unit_kind_to_string (info->kind), info->index);
 }
 

@@ -175,13 +175,24 @@ char *tke_workstation_get_pinned_root (TkeWorkstation *ws, const char *url, cons
 void tke_workstation_set_pinned_root (TkeWorkstation *ws, const char *url, const char *instance,
                                       const char *sha256_hex);
 
-/* The service: NULL url means the local embedded instance. */
+/* The service: NULL url means the local embedded instance.  An instance
+ * split over availability zones has one URL (and fingerprint) per zone, in
+ * zone order; the single getters give zone 1's. */
 const char *tke_workstation_get_target_url (TkeWorkstation *ws);
 const char *tke_workstation_get_target_credential_file (TkeWorkstation *ws);
 const char *tke_workstation_get_target_fingerprint (TkeWorkstation *ws);
+/* NULL-terminated, owned by @ws; NULL for the local instance (URLs) or when
+ * no fingerprint is configured. */
+const char *const *tke_workstation_get_target_urls (TkeWorkstation *ws);
+const char *const *tke_workstation_get_target_fingerprints (TkeWorkstation *ws);
 /* @url NULL goes back to the local instance (the other two are then ignored). */
 void tke_workstation_set_target (TkeWorkstation *ws, const char *url, const char *credential_file,
                                  const char *fingerprint);
+/* 1..3 @urls (NULL or empty: the local instance) and as many @fingerprints
+ * (or none); TKE_ERROR_CONFIG when the counts do not fit. */
+gboolean tke_workstation_set_target_zones (TkeWorkstation *ws, const char *const *urls,
+                                           const char *credential_file,
+                                           const char *const *fingerprints, GError **error);
 
 G_END_DECLS
 

@@ -16,9 +16,9 @@ struct _TkeWorkstation
   char *local_dir;
   char *state_path;
   GKeyFile *state;
-  char *target_url; /* NULL: the local service instance */
+  char **target_urls; /* zone order; NULL: the local service instance */
   char *target_credential_file;
-  char *target_fingerprint;
+  char **target_fingerprints; /* one per URL, or empty: pinned at first use */
 };
 
 static void load_target (TkeWorkstation *ws);
@@ -84,9 +84,9 @@ tke_workstation_free (TkeWorkstation *ws)
   g_free (ws->keyfile_dir);
   g_free (ws->local_dir);
   g_free (ws->state_path);
-  g_free (ws->target_url);
+  g_strfreev (ws->target_urls);
   g_free (ws->target_credential_file);
-  g_free (ws->target_fingerprint);
+  g_strfreev (ws->target_fingerprints);
   if (ws->state)
     g_key_file_free (ws->state);
   g_free (ws);
@@ -184,7 +184,13 @@ tke_workstation_set_signing_keys (TkeWorkstation *ws, const char *const *files)
 const char *
 tke_workstation_get_target_url (TkeWorkstation *ws)
 {
-  return ws->target_url;
+  return ws->target_urls ? ws->target_urls[0] : NULL;
+}
+
+const char *const *
+tke_workstation_get_target_urls (TkeWorkstation *ws)
+{
+  return (const char *const *)ws->target_urls;
 }
 
 const char *
@@ -196,35 +202,75 @@ tke_workstation_get_target_credential_file (TkeWorkstation *ws)
 const char *
 tke_workstation_get_target_fingerprint (TkeWorkstation *ws)
 {
-  return ws->target_fingerprint;
+  return ws->target_fingerprints ? ws->target_fingerprints[0] : NULL;
 }
 
+const char *const *
+tke_workstation_get_target_fingerprints (TkeWorkstation *ws)
+{
+  return (const char *const *)ws->target_fingerprints;
+}
+
+/* [target] url and fingerprint are string lists in zone order; a file
+ * written before zones existed ("url=https://h:1") reads as one zone. */
 static void
 load_target (TkeWorkstation *ws)
 {
-  g_clear_pointer (&ws->target_url, g_free);
+  g_clear_pointer (&ws->target_urls, g_strfreev);
   g_clear_pointer (&ws->target_credential_file, g_free);
-  g_clear_pointer (&ws->target_fingerprint, g_free);
-  ws->target_url = g_key_file_get_string (ws->state, "target", "url", NULL);
-  if (!ws->target_url)
+  g_clear_pointer (&ws->target_fingerprints, g_strfreev);
+  ws->target_urls = g_key_file_get_string_list (ws->state, "target", "url", NULL, NULL);
+  if (ws->target_urls && !ws->target_urls[0])
+    g_clear_pointer (&ws->target_urls, g_strfreev);
+  if (!ws->target_urls)
     return;
   ws->target_credential_file = g_key_file_get_string (ws->state, "target", "credential-file", NULL);
-  ws->target_fingerprint = g_key_file_get_string (ws->state, "target", "fingerprint", NULL);
+  ws->target_fingerprints
+      = g_key_file_get_string_list (ws->state, "target", "fingerprint", NULL, NULL);
+  if (ws->target_fingerprints && !ws->target_fingerprints[0])
+    g_clear_pointer (&ws->target_fingerprints, g_strfreev);
+}
+
+gboolean
+tke_workstation_set_target_zones (TkeWorkstation *ws, const char *const *urls,
+                                  const char *credential_file, const char *const *fingerprints,
+                                  GError **error)
+{
+  guint n = urls ? g_strv_length ((char **)urls) : 0;
+  guint n_fp = fingerprints ? g_strv_length ((char **)fingerprints) : 0;
+
+  if (n > CU_MAX_ZONES || (n_fp != 0 && n_fp != n))
+    {
+      g_set_error (error, TKE_ERROR, TKE_ERROR_CONFIG,
+                   "A target has 1 to %d URLs, one per availability zone, and one fingerprint "
+                   "per URL (%u URLs, %u fingerprints given)",
+                   CU_MAX_ZONES, n, n_fp);
+      return FALSE;
+    }
+  g_key_file_remove_group (ws->state, "target", NULL);
+  if (n > 0)
+    {
+      g_key_file_set_string_list (ws->state, "target", "url", urls, n);
+      g_key_file_set_string (ws->state, "target", "credential-file",
+                             credential_file ? credential_file : "");
+      if (n_fp > 0)
+        g_key_file_set_string_list (ws->state, "target", "fingerprint", fingerprints, n_fp);
+      else
+        g_key_file_set_string (ws->state, "target", "fingerprint", "");
+    }
+  load_target (ws);
+  return TRUE;
 }
 
 void
 tke_workstation_set_target (TkeWorkstation *ws, const char *url, const char *credential_file,
                             const char *fingerprint)
 {
-  g_key_file_remove_group (ws->state, "target", NULL);
-  if (url)
-    {
-      g_key_file_set_string (ws->state, "target", "url", url);
-      g_key_file_set_string (ws->state, "target", "credential-file",
-                             credential_file ? credential_file : "");
-      g_key_file_set_string (ws->state, "target", "fingerprint", fingerprint ? fingerprint : "");
-    }
-  load_target (ws);
+  const char *urls[] = { url, NULL };
+  const char *fps[] = { fingerprint && *fingerprint ? fingerprint : NULL, NULL };
+
+  /* One URL and at most one fingerprint: cannot be refused. */
+  tke_workstation_set_target_zones (ws, urls, credential_file, fps, NULL);
 }
 
 static char *
