@@ -176,7 +176,17 @@ def mk_states(gui):
 # ---- the smart card ceremony of seed 003 ----------------------------------------------
 
 CA_PINS = ("135790", "246802")
-CARD_PINS = {"admin1": "111111", "admin2": "222222", "part1": "333333", "part2": "444444"}
+CARD_PINS = {"admin1": "111111", "admin2": "222222", "part1": "333333", "part2": "444444",
+             "admin1-copy": "555555", "part1-copy": "666666", "from-files": "777777",
+             "stranger": "888888"}
+# The zones of the ceremony: the CA card, the zone's description and its EP11 cards.  The
+# copies and the card for the key files are empty cards of the test zone; "stranger" is
+# an EP11 card of another zone, which a copy must refuse.
+ZONES = [
+    ("ca", "Test zone", ["admin1", "admin2", "part1", "part2", "admin1-copy", "part1-copy",
+                         "from-files"]),
+    ("ca-other", "Other zone", ["stranger"]),
+]
 
 
 class Cards:
@@ -187,6 +197,7 @@ class Cards:
         build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(gui.app_path))))
         self.tkectl = os.path.join(build, "tke-app", "cli", "tkectl")
         self.vcard = os.path.join(build, "applets", "tke-vcard")
+        # The cards are set up on the deck itself, also when tke reaches it through pcscd.
         self.env = dict(os.environ, OPENTKE_CARD_BACKEND="virtual")
 
     def vc(self, *args):
@@ -201,19 +212,38 @@ class Cards:
         assert done.returncode == 0, "tkectl %s: %s" % (" ".join(args), done.stderr)
 
     def setup(self):
-        for card in ["ca"] + list(CARD_PINS):
-            self.vc("new", card)
-        self.vc("insert", "ca", "--reader", "2")
-        self.tkectl_run(["ca-init"], ["Test zone", "CA card"],
-                        [(2, CA_PINS[0]), (2, CA_PINS[0]), (2, CA_PINS[1]), (2, CA_PINS[1])])
-        self.vc("remove", "--reader", "2")
-        self.vc("insert", "ca", "--reader", "1")
-        for card, pin in CARD_PINS.items():
-            self.vc("insert", card, "--reader", "2")
-            self.tkectl_run(["ep11-init"], [], [(1, CA_PINS[0]), (1, CA_PINS[1])])
-            self.tkectl_run(["ep11-personalize"], [card + " card"], [(2, pin), (2, pin)])
+        for ca, zone, cards in ZONES:
+            for card in [ca] + cards:
+                self.vc("new", card)
+            self.vc("insert", ca, "--reader", "2")
+            self.tkectl_run(["ca-init"], [zone, "CA card of " + zone],
+                            [(2, CA_PINS[0]), (2, CA_PINS[0]), (2, CA_PINS[1]), (2, CA_PINS[1])])
             self.vc("remove", "--reader", "2")
-        self.vc("remove", "--reader", "1")
+            self.vc("insert", ca, "--reader", "1")
+            for card in cards:
+                pin = CARD_PINS[card]
+                self.vc("insert", card, "--reader", "2")
+                self.tkectl_run(["ep11-init"], [], [(1, CA_PINS[0]), (1, CA_PINS[1])])
+                self.tkectl_run(["ep11-personalize"], [card + " card"], [(2, pin), (2, pin)])
+                self.vc("remove", "--reader", "2")
+            self.vc("remove", "--reader", "1")
+
+
+def deck_insert(gui, card, reader):
+    """Inserts @card into @reader with its button in the Virtual card deck window, also when
+    the deck's list of cards is longer than the window and the button is scrolled away."""
+    deck = gui.deck()
+    name = "Insert %s into reader %d" % (card, reader)
+    button = gui.wait_for(lambda: gui.find(deck, "push button", name, showing=False),
+                          "push button \"%s\"" % name)
+    gui.wait_for(lambda: button.sensitive, "push button \"%s\" to be sensitive" % name)
+    button.doActionNamed("click")
+    gui.wait_text(deck, "Virtual reader %d card" % reader, "Card: %s" % card)
+
+
+def deck_swap(gui, reader, card):
+    gui.deck_remove(reader)
+    deck_insert(gui, card, reader)
 
 
 def in_reader(gui, reader):
@@ -233,8 +263,8 @@ def drive_once(gui, title, before, answers, queues, state):
         reader = int(pin_requests[state["pins_typed"]][len("PIN pad of reader ")])
         card = in_reader(gui, reader)
         assert card in CARD_PINS, "a PIN for %s in reader %d" % (card, reader)
-        if state.get("pin_shot"):  # the whole screen: the prompt beside the deck's PIN pads
-            gui.screenshot(state.pop("pin_shot"))
+        if "pin" in state["shots"]:  # the whole screen: the prompt beside the deck's PIN pads
+            gui.screenshot(state["shots"].pop("pin"))
         gui.pin_pad(reader, CARD_PINS[card])
         state["pins_typed"] += 1
         return None
@@ -242,11 +272,13 @@ def drive_once(gui, title, before, answers, queues, state):
     if request is not None:
         text = gui.text(request, "Card request")
         reader = int(text.rstrip(".")[-1])
+        if "request" in state["shots"]:
+            gui.screenshot(state["shots"].pop("request"), title)
         if text.startswith("Remove"):
             gui.deck_remove(reader)
         else:
             assert queues.get(reader), "%s: unplanned card request: %s" % (title, text)
-            gui.deck_swap(reader, queues[reader][0])
+            deck_swap(gui, reader, queues[reader][0])
             queues[reader].pop(0)  # only once the card is in
         wait_closed(gui, request, "the card request to go on")
         return None
@@ -254,18 +286,22 @@ def drive_once(gui, title, before, answers, queues, state):
         if node.name == title and node.showing and gui.find(node, "label", "Question"):
             question = gui.text(node, "Question")
             assert answers, "%s: unplanned question: %s" % (title, question)
+            for words in [w for w in state["shots"] if w in question]:
+                gui.screenshot(state["shots"].pop(words), title)
             answer(gui, title, question, answers[0])
             answers.pop(0)  # only once answered
             break
     return None
 
 
-def drive(gui, title, answers=(), reader_cards=None, menu=None, pin_shot=None):
+def drive(gui, title, answers=(), reader_cards=None, menu=None, shots=None):
     """Runs step @title to its end as the person at the readers: answers the prompts from
     @answers in order, puts the next card of @reader_cards[N] into reader N when asked,
     takes a card out when asked, and types the PIN of the card in the reader on the
-    on-screen PIN pad whenever tke asks for it (@pin_shot: the screen's screenshot at the
-    first PIN request).  Returns the step's line in the log."""
+    on-screen PIN pad whenever tke asks for it.  @shots names screenshots to take on the
+    way: "pin" the whole screen at the first PIN request, "request" the first card request
+    dialog, any other key the dialog of the first question that contains it.  Returns the
+    step's line in the log."""
     answers = list(answers)
     queues = {n: list(cards) for n, cards in (reader_cards or {}).items()}
     before = log_text(gui).count("\n")
@@ -274,7 +310,7 @@ def drive(gui, title, answers=(), reader_cards=None, menu=None, pin_shot=None):
     else:
         gui.click(main(gui), title)
     deadline = time.monotonic() + 120
-    state = {"pins_typed": 0, "pin_shot": pin_shot}
+    state = {"pins_typed": 0, "shots": dict(shots or {})}
     while time.monotonic() < deadline:
         try:
             line = drive_once(gui, title, before, answers, queues, state)
@@ -292,3 +328,39 @@ def expect_done(line, title):
     assert line == title + ": done.", line
 
 
+
+
+def expect_refused(gui, title, line, message):
+    """The step ended with @message in the log and in a dialog a person can read."""
+    assert line == "%s: %s" % (title, message), line
+    shown = gui.close_alert(title)
+    assert message in shown, shown
+
+
+def display_card(gui):
+    """Display smart card on the card in reader 2: the text tke shows."""
+    expect_done(drive(gui, "Display smart card"), "Display smart card")
+    return gui.get(main(gui), "text", "Smart card contents").text
+
+
+def card_field(text, field):
+    """The value of a "Field:   value" line of Display smart card."""
+    for line in text.split("\n"):
+        if line.startswith(field + ":"):
+            return line[len(field) + 1:].strip()
+    raise AssertionError("no %s in %s" % (field, text))
+
+
+def card_keys(text):
+    """What Display smart card says of the card's signature key and key parts (names,
+    SKI, descriptions, verification patterns): the part a copy must show the same."""
+    return text[text.index("Signature key:"):]
+
+
+def log_value(gui, before, prefix, name):
+    """The value in the log line after @before that starts with @prefix: the text
+    between "(@name " and ")"."""
+    for line in log_text(gui).split("\n")[before:]:
+        if line.startswith(prefix) and "(%s " % name in line:
+            return line[line.index("(%s " % name) + len(name) + 2:].rstrip(").")
+    raise AssertionError("no line \"%s...(%s ...)\" in the log" % (prefix, name))
