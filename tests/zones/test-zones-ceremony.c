@@ -8,6 +8,7 @@
  * Usage: test-zones-ceremony [--tap] PATH-TO-CRYPTOUNITD PATH-TO-TKECTL */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "daemon-harness.h"
@@ -109,32 +110,104 @@ stopping_prompter_new (const char *const *answers)
   return self;
 }
 
+/* Runs tkectl ARGS... (NULL-terminated) on the workstation in @home;
+ * returns the exit status, stdout and stderr. */
+static int
+run_tkectl (const char *home, char **out, char **err, ...)
+{
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, tkectl_path);
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "CLOUDTKEFILES");
+  /* LeakSanitizer cannot scan GIO's TLS module at exit (see tests/ceremony). */
+  g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
 /* Runs "tkectl --output json VERB" on the workstation in @home. */
 static JsonNode *
 tkectl_json (const char *home, const char *verb)
 {
-  g_autoptr (GSubprocessLauncher) launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   JsonNode *node;
 
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "CLOUDTKEFILES");
-  /* LeakSanitizer cannot scan GIO's TLS module at exit (see tests/ceremony). */
-  g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", TRUE);
-  proc
-      = g_subprocess_launcher_spawn (launcher, &error, tkectl_path, "--output", "json", verb, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (proc))
+  if (run_tkectl (home, &out, &err, "--output", "json", verb, NULL) != 0)
     g_error ("tkectl %s failed: %s", verb, err);
   node = json_from_string (out, &error);
   g_assert_no_error (error);
   return node;
+}
+
+/* tkectl target with one URL and fingerprint per zone: shown per zone,
+ * in text and JSON; counts that do not fit are refused and change nothing. */
+static void
+test_tkectl_target (void)
+{
+  g_autofree char *home = g_dir_make_tmp ("test-zones-target-XXXXXX", NULL);
+  g_autofree char *cred = g_build_filename (home, "demo.cred", NULL);
+  const char *fp[3] = { "1111111111111111111111111111111111111111111111111111111111111111",
+                        "2222222222222222222222222222222222222222222222222222222222222222",
+                        "3333333333333333333333333333333333333333333333333333333333333333" };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) shown = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (run_tkectl (home, &out, &err, "target", "--url", "https://127.0.0.1:8441",
+                               "--url", "https://127.0.0.1:8442", "--url", "https://127.0.0.1:8443",
+                               "--credential-file", cred, "--fingerprint", fp[0], "--fingerprint",
+                               fp[1], "--fingerprint", fp[2], NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "TARGET: zone 1 https://127.0.0.1:8441\n"
+                                 "TARGET: zone 2 https://127.0.0.1:8442\n"
+                                 "TARGET: zone 3 https://127.0.0.1:8443\n"));
+  g_assert_nonnull (strstr (out, "FINGERPRINT: zone 3 3333"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Two URLs, one fingerprint: refused, the three zones stay. */
+  g_assert_cmpint (run_tkectl (home, &out, &err, "target", "--url", "https://127.0.0.1:9441",
+                               "--url", "https://127.0.0.1:9442", "--credential-file", cred,
+                               "--fingerprint", fp[0], NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "2 --url but 1 --fingerprint"));
+  shown = tkectl_json (home, "target");
+  o = json_node_get_object (shown);
+  g_assert_cmpstr (json_object_get_string_member (o, "url"), ==, "https://127.0.0.1:8441");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "urls")), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o, "urls"), 2), ==,
+                   "https://127.0.0.1:8443");
+  g_assert_cmpstr (
+      json_array_get_string_element (json_object_get_array_member (o, "fingerprints"), 1), ==,
+      fp[1]);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* One URL: the text of a target that is not split. */
+  g_assert_cmpint (run_tkectl (home, &out, &err, "target", "--url", "https://127.0.0.1:8441",
+                               "--credential-file", cred, "--fingerprint", fp[0], NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "TARGET: https://127.0.0.1:8441\n"));
+  g_assert_null (strstr (out, "TARGET: zone"));
+  otk_remove_tree (home);
 }
 
 static void
@@ -325,6 +398,7 @@ main (int argc, char **argv)
   g_unsetenv ("CLOUDTKEFILES");
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
+  g_test_add_func ("/zones/ceremony/tkectl-target", test_tkectl_target);
   g_test_add_func ("/zones/ceremony/add-admin-with-zone-stopped", test_add_admin_with_zone_stopped);
   rc = g_test_run ();
   otk_remove_tree (tmp);
