@@ -164,7 +164,7 @@ static const ScupCardFlow add_root_flow = {
 
 /* ---- menu actions ------------------------------------------------------------------- */
 
-static const ScupAction ca_actions[] = {
+const ScupAction scup_ca_actions[] = {
   { .name = "ca-init",
     .title = N_ ("Initialize and personalize CA smart card"),
     .explanation
@@ -202,8 +202,10 @@ static const ScupAction ca_actions[] = {
     .flow = &add_root_flow },
 };
 
+const gsize scup_ca_n_actions = G_N_ELEMENTS (scup_ca_actions);
+
 void
 scup_ca_actions_add (ScupWindow *self)
 {
-  scup_actions_add (self, ca_actions, G_N_ELEMENTS (ca_actions));
+  scup_actions_add (self, scup_ca_actions, scup_ca_n_actions);
 }

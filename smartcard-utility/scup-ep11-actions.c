@@ -166,7 +166,7 @@ collect_description (ScupFormDialog *form, ScupJob *job, GError **error)
 
 /* ---- menu actions ------------------------------------------------------------------- */
 
-static const ScupAction ep11_actions[] = {
+const ScupAction scup_ep11_actions[] = {
   { .name = "ep11-init",
     .title = N_ ("Initialize and enroll EP11 smart card"),
     .explanation
@@ -203,8 +203,10 @@ static const ScupAction ep11_actions[] = {
     .on_success = confirm_zeroize },
 };
 
+const gsize scup_ep11_n_actions = G_N_ELEMENTS (scup_ep11_actions);
+
 void
 scup_ep11_actions_add (ScupWindow *self)
 {
-  scup_actions_add (self, ep11_actions, G_N_ELEMENTS (ep11_actions));
+  scup_actions_add (self, scup_ep11_actions, scup_ep11_n_actions);
 }

@@ -201,6 +201,11 @@ typedef struct
 } ScupAction;
 /* Adds @actions (static, n_actions of them) to @window. */
 void scup_actions_add (ScupWindow *window, const ScupAction *actions, gsize n_actions);
+/* The actions of the CA and EP11 menus, in menu order (scup_*_actions_add() adds them). */
+extern const ScupAction scup_ca_actions[];
+extern const gsize scup_ca_n_actions;
+extern const ScupAction scup_ep11_actions[];
+extern const gsize scup_ep11_n_actions;
 
 /* Asks "@question" with @detail, Yes/No, No by default; on Yes runs @job with @func. */
 void scup_confirm_job (ScupJob *job, const char *question, const char *detail,
