@@ -60,6 +60,21 @@ def test_remove_and_add_unit(gui):
                  "unit 2 to come back")
 
 
+def test_refresh_panel(gui):
+    """Refresh Panel reads the tables again: a change of the selection made outside tke
+    (tkectl on the same workstation) shows once it is clicked."""
+    cards = Cards(gui)
+    cards.tkectl_run(["cryptounit-rm"], ["2"], [])
+    assert column(rows(gui, "Signature thresholds table", 4), 0) == OPERATIONAL
+    run_step(gui, "Refresh Panel")
+    gui.wait_for(lambda: column(rows(gui, "Signature thresholds table", 4), 0) == ["1"],
+                 "Refresh Panel to show that unit 2 left the selection")
+    cards.tkectl_run(["cryptounit-add"], ["2"], [])
+    run_step(gui, "Refresh Panel")
+    gui.wait_for(lambda: column(rows(gui, "Signature thresholds table", 4), 0) == OPERATIONAL,
+                 "Refresh Panel to show unit 2 selected again")
+
+
 def test_compare(gui):
     line = run_step(gui, "Compare")
     assert "done." in line
@@ -75,6 +90,7 @@ def test_card_request_cancel(gui):
     prompt = gui.wait_for(lambda: card_request(gui, "Generate signature key"),
                           "the request for a card")
     assert "reader 2" in gui.text(prompt, "Card request")
+    gui.screenshot("tke-insert-card", "Generate signature key")
     gui.click(prompt, "Cancel")
     line = gui.wait_for(lambda: step_line(gui, "Generate signature key", before),
                         "Generate signature key to end")
@@ -100,7 +116,12 @@ def test_display_card_waits_for_card(gui):
     text = gui.get(main(gui), "text", "Smart card contents").text
     assert "Blank card" in text and "Signature key:      none" in text, text
     assert "Key parts:          0" in text, text
+    # Readers > Refresh reader status reads both readers at once.
+    gui.menu(main(gui), "Readers", "Refresh reader status")
+    gui.wait_text(main(gui), "Reader 2 card", "Card inserted")
     gui.deck_remove(2)
+    gui.menu(main(gui), "Readers", "Refresh reader status")
+    gui.wait_text(main(gui), "Reader 2 card", "No smart card inserted")
 
 
 def test_key_files(gui):
@@ -137,6 +158,24 @@ def test_add_administrators(gui):
     assert sorted(column(admins, 0)) == ["1", "1", "2", "2"], admins
     assert all(len(ski) == 64 for ski in column(admins, 2)), admins
     shot(gui, "tke-administrators")
+
+
+def test_remove_administrator(gui):
+    """Remove Administrator lists the administrators of the selected units; in imprint
+    mode it needs no signature.  bob is removed from both units, then added again."""
+    admins = rows(gui, "Administrators table", 3)
+    unit_1 = [row[1] for row in admins if row[0] == "1"]
+    run_step(gui, "Remove Administrator", [
+        ("Administrator to remove", ("numbers", str(unit_1.index("bob") + 1))),
+    ])
+    admins = rows(gui, "Administrators table", 3)
+    assert sorted(column(admins, 1)) == ["alice", "alice"], admins
+    run_step(gui, "Add administrator", [
+        ("Signature key of the administrator to add", ("numbers", "2")),
+        ("\"bob\"", PASSWORDS["bob"]),
+    ])
+    admins = rows(gui, "Administrators table", 3)
+    assert sorted(column(admins, 1)) == ["alice", "alice", "bob", "bob"], admins
 
 
 def test_thresholds(gui):
@@ -253,6 +292,14 @@ def test_clear_new(gui):
     assert all(states[(u, "Current")][0] == "Valid" for u in OPERATIONAL), states
 
 
+def test_clear_current(gui):
+    run_step(gui, "Clear current", [("Clear the current master key register", True),
+                                    ("\"alice\"", PASSWORDS["alice"])])
+    states = mk_states(gui)
+    assert all(states[(u, "Current")] == ("Empty", "") for u in OPERATIONAL), states
+    assert all(states[(u, "New")][0] == "Empty" for u in OPERATIONAL), states
+
+
 def test_zeroize(gui):
     menu_step(gui, "Imprint mode", "Zeroize crypto unit", [
         ("Zeroize", True),
@@ -279,12 +326,15 @@ CASES = [
     ("Crypto units tab lists the units of the instance", test_crypto_units_listed),
     ("Add crypto units selects units 1 and 2", test_select_units),
     ("Remove crypto units and add again", test_remove_and_add_unit),
+    ("Refresh Panel shows a selection changed outside tke", test_refresh_panel),
     ("Compare finds the selected units the same", test_compare),
     ("Cancel in the card request stops a step without an error", test_card_request_cancel),
     ("Display smart card goes on by itself when the card is inserted",
      test_display_card_waits_for_card),
     ("Key files: two signature keys, three key parts, signing keys selected", test_key_files),
     ("Add administrator adds alice and bob to both units", test_add_administrators),
+    ("Remove Administrator removes bob from both units (imprint mode: no signature)",
+     test_remove_administrator),
     ("Change signature thresholds leaves imprint mode", test_thresholds),
     ("Load fills the new register with the same key in both units", test_load),
     ("Commit moves the new register to Full committed", test_commit),
@@ -292,6 +342,7 @@ CASES = [
     ("Set immediate: Yes makes the key current and Valid", test_set_immediate),
     ("Rotate: a second key loaded, committed and rotated in", test_rotate),
     ("Clear new empties the new register only", test_clear_new),
+    ("Clear current empties the current register", test_clear_current),
     ("Imprint mode > Zeroize crypto unit returns the units to imprint mode", test_zeroize),
     ("a screenshot of every tab", test_screenshots_of_tabs),
 ]

@@ -211,22 +211,26 @@ class Cards:
                               env=self.env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, "tkectl %s: %s" % (" ".join(args), done.stderr)
 
+    def setup_zone(self, ca, zone, card_pins):
+        """A new zone: the CA card @ca with CA_PINS, and the EP11 cards of @card_pins
+        ({name: PIN}) enrolled and personalized; every card ends in no reader."""
+        for card in [ca] + list(card_pins):
+            self.vc("new", card)
+        self.vc("insert", ca, "--reader", "2")
+        self.tkectl_run(["ca-init"], [zone, "CA card of " + zone],
+                        [(2, CA_PINS[0]), (2, CA_PINS[0]), (2, CA_PINS[1]), (2, CA_PINS[1])])
+        self.vc("remove", "--reader", "2")
+        self.vc("insert", ca, "--reader", "1")
+        for card, pin in card_pins.items():
+            self.vc("insert", card, "--reader", "2")
+            self.tkectl_run(["ep11-init"], [], [(1, CA_PINS[0]), (1, CA_PINS[1])])
+            self.tkectl_run(["ep11-personalize"], [card + " card"], [(2, pin), (2, pin)])
+            self.vc("remove", "--reader", "2")
+        self.vc("remove", "--reader", "1")
+
     def setup(self):
         for ca, zone, cards in ZONES:
-            for card in [ca] + cards:
-                self.vc("new", card)
-            self.vc("insert", ca, "--reader", "2")
-            self.tkectl_run(["ca-init"], [zone, "CA card of " + zone],
-                            [(2, CA_PINS[0]), (2, CA_PINS[0]), (2, CA_PINS[1]), (2, CA_PINS[1])])
-            self.vc("remove", "--reader", "2")
-            self.vc("insert", ca, "--reader", "1")
-            for card in cards:
-                pin = CARD_PINS[card]
-                self.vc("insert", card, "--reader", "2")
-                self.tkectl_run(["ep11-init"], [], [(1, CA_PINS[0]), (1, CA_PINS[1])])
-                self.tkectl_run(["ep11-personalize"], [card + " card"], [(2, pin), (2, pin)])
-                self.vc("remove", "--reader", "2")
-            self.vc("remove", "--reader", "1")
+            self.setup_zone(ca, zone, {card: CARD_PINS[card] for card in cards})
 
 
 def deck_insert(gui, card, reader):
