@@ -1,10 +1,13 @@
 /* daemon-harness.c: start, stop and talk raw HTTPS to cryptounitd. */
 #include "daemon-harness.h"
 
+#include "opentke-common.h"
+
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char *daemon_binary;
@@ -14,6 +17,30 @@ test_daemon_set_binary (const char *path)
 {
   g_free (daemon_binary);
   daemon_binary = g_strdup (path);
+}
+
+char *
+test_daemon_main_init (int *argc, char ***argv, guint n_paths, const char *more_usage,
+                       const char *prefix)
+{
+  g_autofree char *tmpl = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autofree char *config = NULL;
+  char *root;
+
+  g_test_init (argc, argv, NULL);
+  if (*argc < (int)n_paths + 1)
+    {
+      g_printerr ("usage: %s [--tap] PATH-TO-CRYPTOUNITD%s\n", (*argv)[0], more_usage);
+      exit (1);
+    }
+  test_daemon_set_binary ((*argv)[1]);
+  root = g_dir_make_tmp (tmpl, NULL);
+  g_assert_nonnull (root);
+  /* Set before GLib caches the user directories. */
+  config = g_build_filename (root, "config", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  return root;
 }
 
 char *
@@ -206,6 +233,24 @@ test_daemon_free (TestDaemon *daemon)
   g_free (daemon->base_url);
   g_free (daemon->fingerprint);
   g_free (daemon);
+}
+
+void
+test_assert_device_certificate (CuClient *client, const char *unit_id, GBytes *root)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) device = cu_client_get_device_certificate (client, unit_id, &error);
+  uint8_t subject[32], id[CU_UNIT_ID_LEN];
+  CuCertType type = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (
+      cu_certificate_verify_chain (g_bytes_get_data (device, NULL), g_bytes_get_size (device),
+                                   g_bytes_get_data (root, NULL), &type, subject, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (type, ==, CU_CERT_DEVICE);
+  g_assert_true (otk_hex_decode (unit_id, id, sizeof id));
+  g_assert_cmpmem (subject, 32, id, sizeof id);
 }
 
 static gboolean

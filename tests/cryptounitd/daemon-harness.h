@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "opentke-crypto-unit.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -21,6 +23,16 @@ typedef struct
 
 /* The cryptounitd binary to run (set once by main). */
 void test_daemon_set_binary (const char *path);
+
+/* The start of the main() of these tests: g_test_init(), then the usage
+ * "[--tap] PATH-TO-CRYPTOUNITD @more_usage" (exits with status 1 unless
+ * @n_paths paths follow), the daemon binary from the first, and a new
+ * temporary folder (returned, named after @prefix) whose "config" is
+ * $XDG_CONFIG_HOME: the pin store of the run, never the user's.  No system
+ * proxy lookup: libproxy throws C++ exceptions internally, which
+ * AddressSanitizer cannot intercept in these C programs. */
+char *test_daemon_main_init (int *argc, char ***argv, guint n_paths, const char *more_usage,
+                             const char *prefix);
 
 /* Runs "cryptounitd <args...>" to completion and returns its stdout, or
  * NULL if it failed (stderr is kept in @stderr_out when not NULL). */
@@ -52,6 +64,10 @@ void test_daemon_stop (TestDaemon *daemon);
 char *test_daemon_read_log (TestDaemon *daemon);
 
 void test_daemon_free (TestDaemon *daemon);
+
+/* Asserts that the device certificate of @unit_id, as @client fetches it,
+ * verifies to @root and names that unit. */
+void test_assert_device_certificate (CuClient *client, const char *unit_id, GBytes *root);
 
 /* One raw HTTPS request that trusts any certificate (tests only): returns
  * the status, and the reply body in @reply (NUL-terminated). */

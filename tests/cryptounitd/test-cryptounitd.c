@@ -81,9 +81,6 @@ test_queries (void)
     {
       CuUnitInfo *info = g_ptr_array_index (units, i);
       g_autofree CuUnitState *state = cu_client_get_unit_state (client, info->unit_id, &error);
-      g_autoptr (GBytes) device = NULL;
-      uint8_t subject[32], unit_id[CU_UNIT_ID_LEN];
-      CuCertType type = 0;
 
       operational += info->kind == CU_UNIT_OPERATIONAL;
       recovery += info->kind == CU_UNIT_RECOVERY;
@@ -98,15 +95,7 @@ test_queries (void)
 
       /* The device certificate crosses intact: it verifies to the root and
        * names this unit. */
-      device = cu_client_get_device_certificate (client, info->unit_id, &error);
-      g_assert_no_error (error);
-      g_assert_true (cu_certificate_verify_chain (
-          g_bytes_get_data (device, NULL), g_bytes_get_size (device), g_bytes_get_data (root, NULL),
-          &type, subject, NULL, &error));
-      g_assert_no_error (error);
-      g_assert_cmpint (type, ==, CU_CERT_DEVICE);
-      g_assert_true (otk_hex_decode (info->unit_id, unit_id, sizeof unit_id));
-      g_assert_cmpmem (subject, 32, unit_id, sizeof unit_id);
+      test_assert_device_certificate (client, info->unit_id, root);
     }
   g_assert_cmpuint (operational, ==, 2);
   g_assert_cmpuint (recovery, ==, 1);
@@ -769,25 +758,9 @@ __lsan_default_suppressions (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *config = NULL;
   int rc;
 
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s [--tap] PATH-TO-CRYPTOUNITD\n", argv[0]);
-      return 1;
-    }
-  test_daemon_set_binary (argv[1]);
-  shared.root_dir = g_dir_make_tmp ("test-cryptounitd-XXXXXX", NULL);
-  g_assert_nonnull (shared.root_dir);
-  /* The pin store of this test run, never the user's; set before GLib
-   * caches the user directories. */
-  config = g_build_filename (shared.root_dir, "config", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  /* No system proxy lookup: libproxy throws C++ exceptions internally,
-   * which AddressSanitizer cannot intercept in this C program. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  shared.root_dir = test_daemon_main_init (&argc, &argv, 1, "", "test-cryptounitd");
   shared_setup ();
 
   g_test_add_func ("/cryptounitd/queries", test_queries);

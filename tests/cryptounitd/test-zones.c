@@ -233,21 +233,8 @@ test_one_root (void)
       g_assert_true (g_bytes_equal (zone_root, root));
     }
   for (guint i = 0; i < units->len; i++)
-    {
-      const CuUnitInfo *info = g_ptr_array_index (units, i);
-      g_autoptr (GBytes) device = cu_client_get_device_certificate (client, info->unit_id, &error);
-      uint8_t subject[32], unit_id[CU_UNIT_ID_LEN];
-      CuCertType type = 0;
-
-      g_assert_no_error (error);
-      g_assert_true (cu_certificate_verify_chain (
-          g_bytes_get_data (device, NULL), g_bytes_get_size (device), g_bytes_get_data (root, NULL),
-          &type, subject, NULL, &error));
-      g_assert_no_error (error);
-      g_assert_cmpint (type, ==, CU_CERT_DEVICE);
-      g_assert_true (otk_hex_decode (info->unit_id, unit_id, sizeof unit_id));
-      g_assert_cmpmem (subject, 32, unit_id, sizeof unit_id);
-    }
+    test_assert_device_certificate (
+        client, ((const CuUnitInfo *)g_ptr_array_index (units, i))->unit_id, root);
 }
 
 /* A wrong fingerprint for one zone: that zone is refused during the TLS
@@ -613,22 +600,9 @@ test_unreachable_zone (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *config = NULL;
   int rc;
 
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s [--tap] PATH-TO-CRYPTOUNITD\n", argv[0]);
-      return 1;
-    }
-  test_daemon_set_binary (argv[1]);
-  shared.root_dir = g_dir_make_tmp ("test-zones-XXXXXX", NULL);
-  g_assert_nonnull (shared.root_dir);
-  config = g_build_filename (shared.root_dir, "config", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
+  shared.root_dir = test_daemon_main_init (&argc, &argv, 1, "", "test-zones");
   shared.credential
       = test_daemon_init_zones (shared.root_dir, "demo", 6, 2, N_ZONES, &shared.fingerprints);
   for (guint z = 0; z < N_ZONES; z++)

@@ -377,26 +377,14 @@ test_add_admin_with_zone_stopped (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *config = NULL;
   g_autofree char *tmp = NULL;
   int rc;
 
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 3)
-    {
-      g_printerr ("usage: %s [--tap] PATH-TO-CRYPTOUNITD PATH-TO-TKECTL\n", argv[0]);
-      return 1;
-    }
-  test_daemon_set_binary (argv[1]);
+  tmp = test_daemon_main_init (&argc, &argv, 2, " PATH-TO-TKECTL", "test-zones-env");
   tkectl_path = argv[2];
-  /* Key files cheap to open: the KDF is not what is tested.  The pin store
-   * and the key files of this run, never the user's. */
-  tmp = g_dir_make_tmp ("test-zones-env-XXXXXX", NULL);
-  config = g_build_filename (tmp, "config", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  /* Key files cheap to open: the KDF is not what is tested. */
   g_setenv ("OPENTKE_KEYFILE_KDF_LOG2N", "10", TRUE);
   g_unsetenv ("CLOUDTKEFILES");
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   g_test_add_func ("/zones/ceremony/tkectl-target", test_tkectl_target);
   g_test_add_func ("/zones/ceremony/add-admin-with-zone-stopped", test_add_admin_with_zone_stopped);
