@@ -321,6 +321,8 @@ test_foreign_zone_refused (void)
         g_file_set_contents_full (path, hash, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local));
     g_assert_no_error (local);
   }
+  /* The foreign instance had its own credential; its zone 3 now takes demo's. */
+  g_assert_cmpstr (cred, !=, shared.credential);
   client = cu_client_new_remote_zones (N_ZONES, urls, fp, "demo", shared.credential, &error);
   g_assert_no_error (error);
   units = cu_client_list_units (client, &error);
