@@ -2,6 +2,7 @@
  * refusals that keep the master key inside the units. */
 #include "cu-test.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 static const int s1[] = { 0, -1 };
@@ -290,9 +291,38 @@ test_auto_reports_units (void)
   cu_fixture_clear (&f);
 }
 
+/* An instance made before availability zones has no members table in its
+ * instance.db: export and import between its units still work (the peer is
+ * looked up among the units of the state directory), and no unit has a zone. */
+static void
+test_instance_without_members (void)
+{
+  CuFixture f;
+  g_autofree char *db_path = NULL;
+  char *dir;
+  sqlite3 *db = NULL;
+  uint8_t vp[32];
+
+  cu_fixture_init (&f, 2, 1, 2);
+  dir = g_steal_pointer (&f.dir);
+  cu_fixture_close (&f);
+  db_path = g_build_filename (dir, TEST_INSTANCE, "instance.db", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE members", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  cu_fixture_open (&f, dir);
+  for (guint i = 0; i < f.units->len; i++)
+    g_assert_cmpuint (((CuUnitInfo *)g_ptr_array_index (f.units, i))->zone, ==, 0);
+  auto_init (&f);
+  assert_same_current (&f, vp);
+  cu_fixture_clear (&f);
+}
+
 void
 cu_test_add_recovery_tests (void)
 {
+  g_test_add_func ("/crypto-unit/recovery/instance-without-members", test_instance_without_members);
   g_test_add_func ("/crypto-unit/recovery/init-rotate-recover", test_auto_init_rotate_recover);
   g_test_add_func ("/crypto-unit/recovery/mk-stays-inside", test_mk_stays_inside);
   g_test_add_func ("/crypto-unit/recovery/reports-units", test_auto_reports_units);
