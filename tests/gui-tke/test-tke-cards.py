@@ -74,8 +74,9 @@ def test_generate_key_parts(gui):
         text = display_card(gui)
         assert card_field(text, "Key parts") == "1", text
         assert "card key part\n      verification pattern %s\n" % vp in text, text
-    gui.deck_remove(2)
+    show_card_keys(gui)
     shot(gui, "tke-smart-card-display")
+    gui.deck_remove(2)
 
 
 def test_copy_smart_cards(gui):
@@ -96,6 +97,7 @@ def test_copy_smart_cards(gui):
         assert card_field(copy, "Card description") == target + " card", copy
         assert card_field(copy, "Zone ID") == card_field(original, "Zone ID"), (original, copy)
         assert card_keys(copy) == card_keys(original), (original, copy)
+    show_card_keys(gui)
     shot(gui, "tke-smart-card-copy")
 
 
@@ -150,6 +152,7 @@ def test_copy_key_files(gui):
     assert card_field(text, "Key parts") == "1", text
     assert "file key part\n      verification pattern %s\n" % vp in text, text
     assert card_field(text, "Signature key") == 'administrator "carol"', text
+    show_card_keys(gui)
     shot(gui, "tke-smart-card-key-files")
     gui.deck_remove(2)
 

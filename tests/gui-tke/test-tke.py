@@ -13,6 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from dogtail import rawinput  # noqa: E402
 from tke_steps import *  # noqa: E402,F401,F403  (the shared steps of the tke GUI tests)
 
 
@@ -73,6 +74,24 @@ def test_refresh_panel(gui):
     run_step(gui, "Refresh Panel")
     gui.wait_for(lambda: column(rows(gui, "Signature thresholds table", 4), 0) == OPERATIONAL,
                  "Refresh Panel to show unit 2 selected again")
+
+
+def test_selected_checkbox(gui):
+    """A tick in the SELECTED column selects or deselects that unit, as Add and Remove
+    crypto units do.  Clicked with the mouse: GTK 3 does not emit "toggled" for the
+    AT-SPI toggle action of a cell."""
+    def toggle(unit):
+        table = gui.get(main(gui), "table", "Crypto units table")
+        cell = table.findChildren(lambda n: n.roleName == "table cell")[(unit - 1) * 5 + 2]
+        box = cell.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        rawinput.click(box.x + box.width // 2, box.y + box.height // 2)
+    open_tab(gui, "Crypto units")
+    toggle(2)
+    gui.wait_for(lambda: column(rows(gui, "Signature thresholds table", 4), 0) == ["1"],
+                 "the tick to take unit 2 out of the selection")
+    toggle(2)
+    gui.wait_for(lambda: column(rows(gui, "Signature thresholds table", 4), 0) == OPERATIONAL,
+                 "the tick to select unit 2 again")
 
 
 def test_compare(gui):
@@ -326,6 +345,7 @@ CASES = [
     ("Crypto units tab lists the units of the instance", test_crypto_units_listed),
     ("Add crypto units selects units 1 and 2", test_select_units),
     ("Remove crypto units and add again", test_remove_and_add_unit),
+    ("a tick in the SELECTED column deselects and selects a unit", test_selected_checkbox),
     ("Refresh Panel shows a selection changed outside tke", test_refresh_panel),
     ("Compare finds the selected units the same", test_compare),
     ("Cancel in the card request stops a step without an error", test_card_request_cancel),

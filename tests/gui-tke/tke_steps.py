@@ -13,6 +13,7 @@ import pyatspi
 os.environ["OPENTKE_KEYFILE_KDF_LOG2N"] = "10"
 
 MAIN = "Trusted Key Entry"
+PIN_PAD_PROMPT = "Enter the PIN on the PIN pad of reader %d"  # the title of tke's PIN prompt
 PASSWORDS = {
     "alice": "alice: correct horse",
     "bob": "bob: battery staple",
@@ -267,8 +268,12 @@ def drive_once(gui, title, before, answers, queues, state):
         reader = int(pin_requests[state["pins_typed"]][len("PIN pad of reader ")])
         card = in_reader(gui, reader)
         assert card in CARD_PINS, "a PIN for %s in reader %d" % (card, reader)
-        if "pin" in state["shots"]:  # the whole screen: the prompt beside the deck's PIN pads
-            gui.screenshot(state["shots"].pop("pin"))
+        if "pin" in state["shots"]:  # the prompt, and the whole screen with the deck beside
+            name = state["shots"].pop("pin")
+            gui.wait_for(lambda: gui.toplevel(("dialog",), PIN_PAD_PROMPT % reader),
+                         "the PIN-pad prompt of reader %d" % reader)
+            gui.screenshot(name, PIN_PAD_PROMPT % reader)
+            gui.screenshot(name + "-screen")
         gui.pin_pad(reader, CARD_PINS[card])
         state["pins_typed"] += 1
         return None
@@ -303,7 +308,7 @@ def drive(gui, title, answers=(), reader_cards=None, menu=None, shots=None):
     @answers in order, puts the next card of @reader_cards[N] into reader N when asked,
     takes a card out when asked, and types the PIN of the card in the reader on the
     on-screen PIN pad whenever tke asks for it.  @shots names screenshots to take on the
-    way: "pin" the whole screen at the first PIN request, "request" the first card request
+    way: "pin" the PIN-pad prompt (and NAME-screen the whole screen) at the first PIN request, "request" the first card request
     dialog, any other key the dialog of the first question that contains it.  Returns the
     step's line in the log."""
     answers = list(answers)
@@ -345,6 +350,14 @@ def display_card(gui):
     """Display smart card on the card in reader 2: the text tke shows."""
     expect_done(drive(gui, "Display smart card"), "Display smart card")
     return gui.get(main(gui), "text", "Smart card contents").text
+
+
+def show_card_keys(gui):
+    """Scrolls the Smart card contents box to its end (signature key and key parts), for
+    a screenshot: the box shows only a few lines (the caret moved through AT-SPI)."""
+    view = gui.get(main(gui), "text", "Smart card contents")
+    text = view.queryText()
+    text.setCaretOffset(text.characterCount)
 
 
 def card_field(text, field):
