@@ -2,7 +2,7 @@
  *
  *   cryptounitd init --state DIR --instance NAME [--operational N] [--failover M]
  *                    [--recovery R] [--zones Z] [--credential-file FILE]
- *   cryptounitd credential --state DIR --instance NAME [--credential-file FILE]
+ *   cryptounitd credential --state DIR --instance NAME [--zones Z] [--credential-file FILE]
  *   cryptounitd fingerprint --state DIR
  *   cryptounitd serve --state DIR [--listen ADDR:PORT]
  *
@@ -71,7 +71,7 @@ parse_options (const char *command, int *argc, char ***argv, Options *options, G
     { "recovery", 0, 0, G_OPTION_ARG_INT, &options->recovery,
       "Recovery units of a new instance (0..2, default 2)", "R" },
     { "zones", 0, 0, G_OPTION_ARG_INT, &options->zones,
-      "Split a new instance over Z availability zones, DIR/zone-1 .. DIR/zone-Z (1..3)", "Z" },
+      "The instance is split over Z availability zones, DIR/zone-1 .. DIR/zone-Z (1..3)", "Z" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (command);
@@ -156,26 +156,21 @@ print_new_credential (const Options *options, GError **error)
   return hand_over_credential (options, credential, tail, error);
 }
 
-/* init --zones: the zones' state directories (each with its own TLS
- * identity), the instance spread over them (all or nothing), then one
- * credential whose hash every zone keeps.  When a credential cannot be
- * stored, the instance is removed from every zone again. */
-static gboolean
-run_init_zones (const Options *options, GError **error)
+/* The state directories DIR/zone-1 .. DIR/zone-Z of --zones Z, each with
+ * its TLS identity (made if missing), and their lines "zone K state
+ * DIR/zone-K tls-fingerprint HEX" appended to @tail. */
+static GPtrArray *
+zone_dirs (const Options *options, GString *tail, GError **error)
 {
   g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GString) tail = g_string_new (NULL);
-  g_autoptr (OtkSecretStr) credential = NULL;
-  guint n = (guint)options->zones;
-  gboolean ok = FALSE;
 
   if (options->zones < 1 || options->zones > CU_MAX_ZONES)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "--zones wants 1, 2 or 3 availability zones");
-      return FALSE;
+      return NULL;
     }
-  for (guint z = 1; z <= n; z++)
+  for (guint z = 1; z <= (guint)options->zones; z++)
     {
       char *dir = g_strdup_printf ("%s/zone-%u", options->state_dir, z);
       g_autofree char *fingerprint = NULL;
@@ -183,20 +178,48 @@ run_init_zones (const Options *options, GError **error)
       g_ptr_array_add (dirs, dir);
       fingerprint = identity_fingerprint (dir, NULL, error);
       if (fingerprint == NULL)
-        return FALSE;
+        return NULL;
       g_string_append_printf (tail, "zone %u state %s tls-fingerprint %s\n", z, dir, fingerprint);
     }
-  if (!cu_engine_create_zoned_instance ((const char *const *)dirs->pdata, n, options->instance,
-                                        (guint)options->operational, (guint)options->failover,
-                                        (guint)options->recovery, error))
-    return FALSE;
-  credential = cud_credentials_generate (error);
-  for (guint z = 0; credential != NULL && z < n; z++)
+  return g_steal_pointer (&dirs);
+}
+
+/* One new credential, its hash kept by every zone. */
+static OtkSecretStr *
+store_zone_credential (const Options *options, GPtrArray *dirs, GError **error)
+{
+  g_autoptr (OtkSecretStr) credential = cud_credentials_generate (error);
+
+  for (guint z = 0; credential != NULL && z < dirs->len; z++)
     if (!cud_credentials_store (g_ptr_array_index (dirs, z), options->instance, credential, error))
-      goto out;
+      {
+        if (z > 0)
+          g_prefix_error (error, "Only zones 1 to %u have the new credential: ", z);
+        return NULL;
+      }
+  return g_steal_pointer (&credential);
+}
+
+/* init --zones: the zones' state directories (each with its own TLS
+ * identity), the instance spread over them (all or nothing), then one
+ * credential whose hash every zone keeps.  When a credential cannot be
+ * stored, the instance is removed from every zone again. */
+static gboolean
+run_init_zones (const Options *options, GError **error)
+{
+  g_autoptr (GString) tail = g_string_new (NULL);
+  g_autoptr (GPtrArray) dirs = zone_dirs (options, tail, error);
+  g_autoptr (OtkSecretStr) credential = NULL;
+  gboolean ok = FALSE;
+
+  if (dirs == NULL
+      || !cu_engine_create_zoned_instance (
+          (const char *const *)dirs->pdata, dirs->len, options->instance,
+          (guint)options->operational, (guint)options->failover, (guint)options->recovery, error))
+    return FALSE;
+  credential = store_zone_credential (options, dirs, error);
   ok = credential != NULL && hand_over_credential (options, credential, tail->str, error);
-out:
-  for (guint z = 0; !ok && z < n; z++)
+  for (guint z = 0; !ok && z < dirs->len; z++)
     {
       g_autofree char *inst_dir
           = g_build_filename (g_ptr_array_index (dirs, z), options->instance, NULL);
@@ -205,6 +228,32 @@ out:
       otk_remove_tree (inst_dir);
     }
   return ok;
+}
+
+/* credential --zones: a new credential for an instance split over zones,
+ * stored in every zone (the old one stops working everywhere). */
+static gboolean
+run_credential_zones (const Options *options, GError **error)
+{
+  g_autoptr (GString) tail = g_string_new (NULL);
+  g_autoptr (GPtrArray) dirs = zone_dirs (options, tail, error);
+  g_autoptr (OtkSecretStr) credential = NULL;
+
+  for (guint z = 0; dirs != NULL && z < dirs->len; z++)
+    {
+      g_autofree char *db
+          = g_build_filename (g_ptr_array_index (dirs, z), options->instance, "instance.db", NULL);
+
+      if (!g_file_test (db, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, CU_ERROR, CU_ERROR_NOT_FOUND, "No service instance %s in %s",
+                       options->instance, (char *)g_ptr_array_index (dirs, z));
+          return FALSE;
+        }
+    }
+  if (dirs == NULL || (credential = store_zone_credential (options, dirs, error)) == NULL)
+    return FALSE;
+  return hand_over_credential (options, credential, tail->str, error);
 }
 
 static gboolean
@@ -231,6 +280,8 @@ run_credential (const Options *options, GError **error)
 
   if (!require_instance (options, error))
     return FALSE;
+  if (options->zones != 0)
+    return run_credential_zones (options, error);
   engine = cu_engine_open (options->state_dir, error);
   if (engine == NULL)
     return FALSE;

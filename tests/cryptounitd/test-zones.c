@@ -599,6 +599,46 @@ test_unreachable_zone (void)
   shared.daemon[2] = test_daemon_start (dir3, port3);
 }
 
+/* A new credential for the split instance reaches every zone: the old one
+ * is refused by all of them, the new one works in all of them. */
+static void
+test_credential_rotation (void)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = test_daemon_run_command (&err, "credential", "--state", shared.root_dir,
+                                                  "--instance", "demo", "--zones", "3", NULL);
+  g_autofree char *fresh = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CuClient) old_client = connect_demo ();
+  g_autoptr (CuClient) new_client = NULL;
+  g_autoptr (GPtrArray) units = NULL;
+
+  g_assert_nonnull (out);
+  fresh = test_daemon_field (out, "credential");
+  g_assert_nonnull (fresh);
+  g_assert_cmpstr (fresh, !=, shared.credential);
+  for (guint z = 0; z < N_ZONES; z++)
+    {
+      g_autoptr (CuClient) one = cu_client_new_remote (shared.urls[z], "demo", shared.credential,
+                                                       shared.fingerprints[z], &error);
+      g_autoptr (GPtrArray) none = NULL;
+
+      g_assert_no_error (error);
+      none = cu_client_list_units (one, &error);
+      g_assert_null (none);
+      g_assert_error (error, CU_ERROR, CU_ERROR_UNAUTHENTICATED);
+      g_clear_error (&error);
+    }
+  g_assert_null (cu_client_list_units (old_client, &error));
+  g_assert_error (error, CU_ERROR, CU_ERROR_UNAUTHENTICATED);
+  g_clear_error (&error);
+  g_free (shared.credential);
+  shared.credential = g_steal_pointer (&fresh);
+  new_client = connect_demo ();
+  units = list_units (new_client);
+  g_assert_cmpuint (units->len, ==, 8);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -635,6 +675,7 @@ main (int argc, char **argv)
   g_test_add_func ("/zones/unreachable-zone", test_unreachable_zone);
   g_test_add_func ("/zones/auto-init", test_auto_init);
   g_test_add_func ("/zones/zone-stopped-mid-rotation", test_zone_stopped_mid_rotation);
+  g_test_add_func ("/zones/credential-rotation", test_credential_rotation);
   rc = g_test_run ();
 
   for (guint z = 0; z < N_ZONES; z++)
