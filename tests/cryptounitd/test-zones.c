@@ -257,6 +257,24 @@ test_wrong_fingerprint (void)
   g_assert_nonnull (strstr (error->message, shared.fingerprints[1]));
 }
 
+/* Each zone's daemon alone refuses @credential for "demo" with @code. */
+static void
+assert_every_zone_refuses (const char *credential, int code)
+{
+  for (guint z = 0; z < N_ZONES; z++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CuClient) one = cu_client_new_remote (shared.urls[z], "demo", credential,
+                                                       shared.fingerprints[z], &error);
+      g_autoptr (GPtrArray) none = NULL;
+
+      g_assert_no_error (error);
+      none = cu_client_list_units (one, &error);
+      g_assert_null (none);
+      g_assert_error (error, CU_ERROR, code);
+    }
+}
+
 /* Another instance of the same zones: its credential is refused (403) by
  * every zone of "demo". */
 static void
@@ -277,18 +295,7 @@ test_other_instance_credential (void)
   g_assert_null (units);
   g_assert_error (error, CU_ERROR, CU_ERROR_FORBIDDEN);
   g_clear_error (&error);
-  for (guint z = 0; z < N_ZONES; z++)
-    {
-      g_autoptr (CuClient) one
-          = cu_client_new_remote (shared.urls[z], "demo", other, shared.fingerprints[z], &error);
-      g_autoptr (GPtrArray) none = NULL;
-
-      g_assert_no_error (error);
-      none = cu_client_list_units (one, &error);
-      g_assert_null (none);
-      g_assert_error (error, CU_ERROR, CU_ERROR_FORBIDDEN);
-      g_clear_error (&error);
-    }
+  assert_every_zone_refuses (other, CU_ERROR_FORBIDDEN);
 }
 
 /* Zones of different instances (different roots) are not one instance,
@@ -617,18 +624,7 @@ test_credential_rotation (void)
   fresh = test_daemon_field (out, "credential");
   g_assert_nonnull (fresh);
   g_assert_cmpstr (fresh, !=, shared.credential);
-  for (guint z = 0; z < N_ZONES; z++)
-    {
-      g_autoptr (CuClient) one = cu_client_new_remote (shared.urls[z], "demo", shared.credential,
-                                                       shared.fingerprints[z], &error);
-      g_autoptr (GPtrArray) none = NULL;
-
-      g_assert_no_error (error);
-      none = cu_client_list_units (one, &error);
-      g_assert_null (none);
-      g_assert_error (error, CU_ERROR, CU_ERROR_UNAUTHENTICATED);
-      g_clear_error (&error);
-    }
+  assert_every_zone_refuses (shared.credential, CU_ERROR_UNAUTHENTICATED);
   g_assert_null (cu_client_list_units (old_client, &error));
   g_assert_error (error, CU_ERROR, CU_ERROR_UNAUTHENTICATED);
   g_clear_error (&error);
