@@ -72,12 +72,28 @@ collect_required_root (ScupFormDialog *form, ScupJob *job, GError **error)
   return collect_root (form, job, TRUE, error);
 }
 
-/* ---- worker functions ---------------------------------------------------------------- */
+/* ---- the cards the actions need ------------------------------------------------------ */
 
 /* The personalized CA card in reader 1, whose two PINs the officers enter. */
 static const ScupCardNeed personalized_ca = {
   SCUP_NEED_PERSONALIZED_CA (N_ ("The card in reader 1 is not a personalized CA smart card.")),
 };
+
+static const ScupCardNeed backup_target = {
+  .reader = CARD_READER_2,
+  .applet = CARD_APPLET_CA,
+  .type = CARD_TYPE_BLANK,
+  .wrong_type = N_ ("The card in reader 2 is not blank. Insert a blank card in reader 2."),
+};
+
+static const ScupCardNeed any_ca = {
+  .reader = CARD_READER_1,
+  .applet = CARD_APPLET_CA,
+  .type = CARD_TYPE_CA,
+  .wrong_type = N_ ("The card in reader 1 is not a CA smart card."),
+};
+
+/* ---- worker functions ---------------------------------------------------------------- */
 
 static gboolean
 initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
@@ -122,45 +138,11 @@ initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
   return TRUE;
 }
 
-static const ScupCardNeed backup_target = {
-  .reader = CARD_READER_2,
-  .applet = CARD_APPLET_CA,
-  .type = CARD_TYPE_BLANK,
-  .wrong_type = N_ ("The card in reader 2 is not blank. Insert a blank card in reader 2."),
-};
-
-static const ScupCardFlow backup_flow = {
-  .cards = { &personalized_ca, &backup_target },
-  .pair_op = card_ca_backup,
-  .done = N_ ("The card in reader 2 is now a backup of the CA smart card: same zone, same PINs. "
-              "Keep it in a safe place."),
-};
-
-static const ScupCardNeed any_ca = {
-  .reader = CARD_READER_1,
-  .applet = CARD_APPLET_CA,
-  .type = CARD_TYPE_CA,
-  .wrong_type = N_ ("The card in reader 1 is not a CA smart card."),
-};
-
-static const ScupCardFlow display_flow = {
-  .cards = { &any_ca },
-  .op = scup_show_card,
-  .done = N_ ("The contents of the CA smart card in reader 1 are shown below."),
-};
-
 static gboolean
 add_root (ScupJob *job, CardSession **cards, GError **error)
 {
   return card_ca_add_trusted_root (cards[0], g_bytes_get_data (job->file, NULL), error);
 }
-
-static const ScupCardFlow add_root_flow = {
-  .cards = { &personalized_ca },
-  .op = add_root,
-  .done = N_ ("The zone now trusts the crypto-unit root. EP11 smart cards enrolled from now on "
-              "carry it."),
-};
 
 /* ---- menu actions ------------------------------------------------------------------- */
 
@@ -188,8 +170,15 @@ const ScupAction scup_ca_actions[] = {
           "CA PINs on the PIN pad of reader 1; the card in reader 2 becomes a CA smart card of "
           "the same zone, with the same PINs and descriptions."),
     .ok_label = N_ ("_Back up"),
-    .flow = &backup_flow },
-  { .name = "ca-display", .title = N_ ("Display CA smart card"), .flow = &display_flow },
+    .cards = { &personalized_ca, &backup_target },
+    .pair_op = card_ca_backup,
+    .done = N_ ("The card in reader 2 is now a backup of the CA smart card: same zone, same PINs. "
+                "Keep it in a safe place.") },
+  { .name = "ca-display",
+    .title = N_ ("Display CA smart card"),
+    .cards = { &any_ca },
+    .op = scup_show_card,
+    .done = N_ ("The contents of the CA smart card in reader 1 are shown below.") },
   { .name = "ca-add-root",
     .title = N_ ("Add trusted crypto-unit root"),
     .explanation
@@ -199,7 +188,10 @@ const ScupAction scup_ca_actions[] = {
     .file_label = N_ ("Crypto-unit _root certificate"),
     .ok_label = N_ ("_Add root"),
     .collect = collect_required_root,
-    .flow = &add_root_flow },
+    .cards = { &personalized_ca },
+    .op = add_root,
+    .done = N_ ("The zone now trusts the crypto-unit root. EP11 smart cards enrolled from now on "
+                "carry it.") },
 };
 
 const gsize scup_ca_n_actions = G_N_ELEMENTS (scup_ca_actions);

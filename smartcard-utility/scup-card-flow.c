@@ -34,38 +34,38 @@ scup_open_needed_card (CardContext *ctx, const ScupCardNeed *need, GError **erro
 }
 
 static gboolean
-run_card_op (ScupJob *job, const ScupCardFlow *flow, CardSession **cards, GError **error)
+run_card_op (ScupJob *job, const ScupAction *action, CardSession **cards, GError **error)
 {
-  if (flow->card_op != NULL)
-    return flow->card_op (cards[0], error);
-  if (flow->pair_op != NULL)
-    return flow->pair_op (cards[0], cards[1], error);
-  return flow->op (job, cards, error);
+  if (action->card_op != NULL)
+    return action->card_op (cards[0], error);
+  if (action->pair_op != NULL)
+    return action->pair_op (cards[0], cards[1], error);
+  return action->op (job, cards, error);
 }
 
 gboolean
 scup_card_flow_run (ScupJob *job, CardContext *ctx, GError **error)
 {
-  const ScupCardFlow *flow = job->flow;
+  const ScupAction *action = job->action;
   CardSession *cards[SCUP_FLOW_CARDS] = { NULL };
   gsize n = 0;
   gboolean ok = FALSE;
 
-  for (; n < SCUP_FLOW_CARDS && flow->cards[n] != NULL; n++)
-    if ((cards[n] = scup_open_needed_card (ctx, flow->cards[n], error)) == NULL)
+  for (; n < SCUP_FLOW_CARDS && action->cards[n] != NULL; n++)
+    if ((cards[n] = scup_open_needed_card (ctx, action->cards[n], error)) == NULL)
       goto out;
   /* Only once every card is there: nobody types PINs for an action that cannot run. */
   for (gsize i = 0; i < n; i++)
-    if (flow->cards[i]->unlock
+    if (action->cards[i]->unlock
         && (!scup_unlock_card (job, cards[i], error) || !scup_job_check_cancelled (job, error)))
       goto out;
-  if (flow->pin_prompt != NULL)
-    scup_job_pin_prompt_begin (job, flow->cards[0]->reader, _ (flow->pin_prompt));
-  ok = run_card_op (job, flow, cards, error);
-  if (flow->pin_prompt != NULL)
+  if (action->pin_prompt != NULL)
+    scup_job_pin_prompt_begin (job, action->cards[0]->reader, _ (action->pin_prompt));
+  ok = run_card_op (job, action, cards, error);
+  if (action->pin_prompt != NULL)
     scup_job_pin_prompt_end (job);
-  if (ok && flow->done != NULL)
-    job->done_message = g_strdup (_ (flow->done));
+  if (ok && action->done != NULL)
+    job->done_message = g_strdup (_ (action->done));
 out:
   for (gsize i = 0; i < SCUP_FLOW_CARDS; i++)
     g_clear_pointer (&cards[i], card_session_close);

@@ -6,7 +6,7 @@
 
 #include <glib/gi18n.h>
 
-/* ---- worker functions ---------------------------------------------------------------- */
+/* ---- the cards the actions need ------------------------------------------------------ */
 
 /* The personalized CA card of the zone in reader 1, whose two PINs the officers enter. */
 static const ScupCardNeed zone_ca = {
@@ -28,19 +28,6 @@ static const ScupCardNeed blank_card = {
                     "EP11 smart card makes an EP11 card blank again)."),
 };
 
-static gboolean
-enroll_ep11 (ScupJob *job, CardSession **cards, GError **error)
-{
-  return card_ca_enrol_ep11 (cards[1], cards[0], error);
-}
-
-static const ScupCardFlow enroll_flow = {
-  .cards = { &blank_card, &zone_ca },
-  .op = enroll_ep11,
-  .done = N_ ("The card in reader 2 is now an EP11 smart card of the zone. Personalize it next: "
-              "Personalize EP11 smart card."),
-};
-
 static const ScupCardNeed enrolled_ep11 = {
   EP11_CARD,
   .state = CARD_STATE_ENROLLED,
@@ -49,6 +36,22 @@ static const ScupCardNeed enrolled_ep11 = {
                    "and enroll EP11 smart card first."),
   .too_late = N_ ("The EP11 smart card in reader 2 is personalized already."),
 };
+
+static const ScupCardNeed personalized_ep11 = {
+  EP11_CARD,
+  .state = CARD_STATE_PERSONALIZED,
+  .state_code = CARD_ERROR_NOT_PERSONALIZED,
+  .too_early = N_ ("The EP11 smart card in reader 2 has no PIN yet: use Personalize EP11 smart "
+                   "card first."),
+};
+
+/* ---- worker functions ---------------------------------------------------------------- */
+
+static gboolean
+enroll_ep11 (ScupJob *job, CardSession **cards, GError **error)
+{
+  return card_ca_enrol_ep11 (cards[1], cards[0], error);
+}
 
 static gboolean
 personalize_ep11 (ScupJob *job, CardSession **cards, GError **error)
@@ -60,48 +63,6 @@ personalize_ep11 (ScupJob *job, CardSession **cards, GError **error)
                                        job->text1);
   return TRUE;
 }
-
-static const ScupCardFlow personalize_flow = {
-  .cards = { &enrolled_ep11 },
-  .pin_prompt = N_ ("Set the PIN of the EP11 smart card: six digits, then the same six digits "
-                    "again."),
-  .op = personalize_ep11,
-};
-
-static const ScupCardNeed personalized_ep11 = {
-  EP11_CARD,
-  .state = CARD_STATE_PERSONALIZED,
-  .state_code = CARD_ERROR_NOT_PERSONALIZED,
-  .too_early = N_ ("The EP11 smart card in reader 2 has no PIN yet: use Personalize EP11 smart "
-                   "card first."),
-};
-
-static const ScupCardFlow unblock_flow = {
-  .cards = { &personalized_ep11, &zone_ca },
-  .pin_prompt = N_ ("Set a new PIN for the EP11 smart card: six digits, then the same six digits "
-                    "again."),
-  .pair_op = card_ep11_unblock,
-  .done = N_ ("The EP11 smart card in reader 2 is unblocked and has its new PIN."),
-};
-
-static const ScupCardFlow change_pin_flow = {
-  .cards = { &personalized_ep11 },
-  .pin_prompt = N_ ("Enter the current PIN, then the new PIN, then the new PIN again."),
-  .card_op = card_ep11_change_pin,
-  .done = N_ ("The PIN of the EP11 smart card in reader 2 is changed."),
-};
-
-static const ScupCardFlow display_flow = {
-  .cards = { &any_ep11 },
-  .op = scup_show_card,
-  .done = N_ ("The contents of the EP11 smart card in reader 2 are shown below."),
-};
-
-static const ScupCardFlow zeroize_flow = {
-  .cards = { &any_ep11 },
-  .card_op = card_ep11_zeroize,
-  .done = N_ ("The card in reader 2 is zeroized: it is a blank card now."),
-};
 
 /* Reads what is on the card, so that the confirmation can name what will be lost. */
 static gboolean
@@ -139,9 +100,11 @@ list_losses (ScupJob *job, CardSession **cards, GError **error)
   return TRUE;
 }
 
-static const ScupCardFlow read_before_zeroize_flow = {
+/* The second step of Zeroize, once the officer said yes. */
+static const ScupAction zeroize_confirmed = {
   .cards = { &any_ep11 },
-  .op = list_losses,
+  .card_op = card_ep11_zeroize,
+  .done = N_ ("The card in reader 2 is zeroized: it is a blank card now."),
 };
 
 static void
@@ -149,7 +112,7 @@ confirm_zeroize (ScupJob *read_job)
 {
   ScupJob *job = scup_job_new (read_job->window, read_job->title);
 
-  job->flow = &zeroize_flow;
+  job->action = &zeroize_confirmed;
   scup_confirm_job (job, _ ("Zeroize the EP11 smart card in reader 2? This cannot be undone."),
                     read_job->results, _ ("_Zeroize"), scup_card_flow_run);
 }
@@ -174,7 +137,10 @@ const ScupAction scup_ep11_actions[] = {
           "enter both CA PINs on the PIN pad of reader 1; the card in reader 2 makes its device "
           "key and is enrolled in the CA card's zone."),
     .ok_label = N_ ("_Initialize and enroll"),
-    .flow = &enroll_flow },
+    .cards = { &blank_card, &zone_ca },
+    .op = enroll_ep11,
+    .done = N_ ("The card in reader 2 is now an EP11 smart card of the zone. Personalize it next: "
+                "Personalize EP11 smart card.") },
   { .name = "ep11-personalize",
     .title = N_ ("Personalize EP11 smart card"),
     .explanation
@@ -185,7 +151,10 @@ const ScupAction scup_ep11_actions[] = {
     .ok_label = N_ ("_Personalize"),
     .descriptions = TRUE,
     .collect = collect_description,
-    .flow = &personalize_flow },
+    .cards = { &enrolled_ep11 },
+    .pin_prompt = N_ ("Set the PIN of the EP11 smart card: six digits, then the same six digits "
+                      "again."),
+    .op = personalize_ep11 },
   { .name = "ep11-unblock",
     .title = N_ ("Unblock EP11 smart card"),
     .explanation
@@ -193,13 +162,27 @@ const ScupAction scup_ep11_actions[] = {
           "card in reader 2. You enter both CA PINs on the PIN pad of reader 1, then a new PIN "
           "for the EP11 card, twice, on the PIN pad of reader 2."),
     .ok_label = N_ ("_Unblock"),
-    .flow = &unblock_flow },
-  { .name = "ep11-change-pin", .title = N_ ("Change PIN"), .flow = &change_pin_flow },
-  { .name = "ep11-display", .title = N_ ("Display EP11 smart card"), .flow = &display_flow },
+    .cards = { &personalized_ep11, &zone_ca },
+    .pin_prompt = N_ ("Set a new PIN for the EP11 smart card: six digits, then the same six digits "
+                      "again."),
+    .pair_op = card_ep11_unblock,
+    .done = N_ ("The EP11 smart card in reader 2 is unblocked and has its new PIN.") },
+  { .name = "ep11-change-pin",
+    .title = N_ ("Change PIN"),
+    .cards = { &personalized_ep11 },
+    .pin_prompt = N_ ("Enter the current PIN, then the new PIN, then the new PIN again."),
+    .card_op = card_ep11_change_pin,
+    .done = N_ ("The PIN of the EP11 smart card in reader 2 is changed.") },
+  { .name = "ep11-display",
+    .title = N_ ("Display EP11 smart card"),
+    .cards = { &any_ep11 },
+    .op = scup_show_card,
+    .done = N_ ("The contents of the EP11 smart card in reader 2 are shown below.") },
   /* Reads the card first so that the confirmation names what will be lost. */
   { .name = "ep11-zeroize",
     .title = N_ ("Zeroize EP11 smart card"),
-    .flow = &read_before_zeroize_flow,
+    .cards = { &any_ep11 },
+    .op = list_losses,
     .on_success = confirm_zeroize },
 };
 

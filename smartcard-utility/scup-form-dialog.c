@@ -222,11 +222,11 @@ on_action_activate (GSimpleAction *action, GVariant *parameter, gpointer user_da
   ScupWindow *window = user_data;
   const ScupAction *entry = g_object_get_data (G_OBJECT (action), "scup-action");
   ScupJob *job = scup_job_new (window, _ (entry->title));
-  ScupJobFunc func = entry->flow != NULL ? scup_card_flow_run : entry->func;
+  ScupJobFunc func = entry->func != NULL ? entry->func : scup_card_flow_run;
   ScupFormDialog *form;
 
   job->on_success = entry->on_success;
-  job->flow = entry->flow;
+  job->action = entry;
   if (entry->explanation == NULL)
     {
       scup_job_run (job, func);

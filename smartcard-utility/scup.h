@@ -61,7 +61,7 @@ typedef struct _ScupJob ScupJob;
 /* Runs on the card queue's thread.  Returns FALSE with @error set on failure; on
  * success it may set the job's results. */
 typedef gboolean (*ScupJobFunc) (ScupJob *job, CardContext *ctx, GError **error);
-typedef struct _ScupCardFlow ScupCardFlow;
+typedef struct _ScupAction ScupAction;
 
 /* Inputs and results of one action.  Inputs are set on the main thread before
  * scup_job_run(); results are set by the worker function. */
@@ -72,7 +72,7 @@ struct _ScupJob
   char *text1, *text2;      /* descriptions typed in the form */
   GBytes *file;             /* a certificate file chosen in the form */
   guint number;             /* a key part index, ... */
-  const ScupCardFlow *flow; /* what scup_card_flow_run() does (static), or NULL */
+  const ScupAction *action; /* the action (static), for scup_card_flow_run() */
 
   char *results;      /* text for the results area (Display), or NULL */
   char *done_message; /* the outcome line */
@@ -139,22 +139,8 @@ CardSession *scup_open_needed_card (CardContext *ctx, const ScupCardNeed *need, 
   .state_code = CARD_ERROR_WRONG_CARD_TYPE, .too_early = (refusal), .unlock = TRUE
 
 #define SCUP_FLOW_CARDS 2
-/* One action's work: open @cards in order (up to SCUP_FLOW_CARDS; NULL ends the list),
- * unlock those that need it and check for Cancel, then run the card operation, behind
- * @pin_prompt on the PIN pad of the first card's reader when it is set.  The operation is
- * a libcard call on the first card (@card_op) or on both cards in their order (@pair_op),
- * or @op, which also reads the job's inputs or sets its results.  @done: the outcome line,
- * or NULL when @op sets it.  Strings are N_(). */
-struct _ScupCardFlow
-{
-  const ScupCardNeed *cards[SCUP_FLOW_CARDS];
-  const char *pin_prompt;
-  gboolean (*card_op) (CardSession *card, GError **error);
-  gboolean (*pair_op) (CardSession *first, CardSession *second, GError **error);
-  gboolean (*op) (ScupJob *job, CardSession **cards, GError **error);
-  const char *done;
-};
-/* The ScupJobFunc of the actions with a flow: runs job->flow. */
+/* The ScupJobFunc of the actions without their own @func: runs the card flow of
+ * job->action (see ScupAction). */
 gboolean scup_card_flow_run (ScupJob *job, CardContext *ctx, GError **error);
 /* The op of Display: the public contents of the first card (CA or EP11), for the results
  * area. */
@@ -184,9 +170,15 @@ typedef gboolean (*ScupFormCollect) (ScupFormDialog *form, ScupJob *job, GError 
  * with @func; on Cancel drops @job.  Takes @job. */
 void scup_form_dialog_run_job (ScupFormDialog *form, ScupJob *job, ScupFormCollect collect,
                                ScupJobFunc func);
-/* One menu action: a form when @explanation is set, then a job on the card queue.  The
- * strings are marked with N_() and translated when shown. */
-typedef struct
+/* One menu action: a form when @explanation is set, then a job on the card queue: @func,
+ * or else the card flow scup_card_flow_run() runs: open @cards in order (up to
+ * SCUP_FLOW_CARDS; NULL ends the list), unlock those that need it and check for Cancel,
+ * then run the card operation, behind @pin_prompt on the PIN pad of the first card's
+ * reader when it is set.  The operation is a libcard call on the first card (@card_op) or
+ * on both cards in their order (@pair_op), or @op, which also reads the job's inputs or
+ * sets its results.  @done: the outcome line, or NULL when @op sets it.  The strings are
+ * marked with N_() and translated when shown. */
+struct _ScupAction
 {
   const char *name;        /* of the window action: "ca-init" -> win.ca-init */
   const char *title;       /* as in the menu */
@@ -195,10 +187,15 @@ typedef struct
   const char *ok_label;
   gboolean descriptions; /* the text fields are card descriptions (length limit) */
   ScupFormCollect collect;
-  ScupJobFunc func;         /* or: */
-  const ScupCardFlow *flow; /* run by scup_card_flow_run() */
+  ScupJobFunc func;
+  const ScupCardNeed *cards[SCUP_FLOW_CARDS];
+  const char *pin_prompt;
+  gboolean (*card_op) (CardSession *card, GError **error);
+  gboolean (*pair_op) (CardSession *first, CardSession *second, GError **error);
+  gboolean (*op) (ScupJob *job, CardSession **cards, GError **error);
+  const char *done;
   void (*on_success) (ScupJob *job);
-} ScupAction;
+};
 /* Adds @actions (static, n_actions of them) to @window. */
 void scup_actions_add (ScupWindow *window, const ScupAction *actions, gsize n_actions);
 /* The actions of the CA and EP11 menus, in menu order (scup_*_actions_add() adds them). */

@@ -96,10 +96,10 @@ run_action (Fixture *f, const char *name, const char *text1, const char *text2, 
   job->text2 = g_strdup (text2 != NULL ? text2 : "");
   job->cancellable = g_cancellable_new ();
   job->pin_timeout_s = 60;
-  job->flow = action->flow;
+  job->action = action;
   job->ctx = f->ctx;
-  ok = action->flow != NULL ? scup_card_flow_run (job, f->ctx, error)
-                            : action->func (job, f->ctx, error);
+  ok = action->func != NULL ? action->func (job, f->ctx, error)
+                            : scup_card_flow_run (job, f->ctx, error);
   job->ctx = NULL;
   return ok ? g_steal_pointer (&job) : NULL;
 }
