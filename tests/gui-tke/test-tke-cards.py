@@ -166,6 +166,7 @@ def test_admins_from_cards(gui):
                     "Add administrator")
     admins = rows(gui, "Administrators table", 3)
     assert sorted(column(admins, 1)) == ["admin1", "admin1", "admin2", "admin2"], admins
+    shot(gui, "tke-administrators-cards")
 
 
 def test_thresholds_with_cards(gui):

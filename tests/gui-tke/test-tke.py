@@ -294,6 +294,7 @@ def test_rotate(gui):
     for unit in OPERATIONAL:
         assert states[(unit, "Current")] == ("Valid", new_vp), states
         assert states[(unit, "New")][0] == "Empty", states
+    shot(gui, "tke-master-keys-rotated")
 
 
 def test_clear_new(gui):
