@@ -96,9 +96,7 @@ otk_vdeck_pinpad_pending (otk_vdeck *deck, int reader, unsigned *count)
   char buf[QUEUE_MAX];
   int rc;
 
-  if (reader != 1 && reader != 2)
-    return OTK_VDECK_ERR_INVALID;
-  if ((rc = vdeck_lock (deck)) != OTK_VDECK_OK)
+  if ((rc = vdeck_lock_reader (deck, reader)) != OTK_VDECK_OK)
     return rc;
   rc = read_queue (deck, reader, buf, sizeof buf);
   *count = 0;
@@ -114,9 +112,7 @@ otk_vdeck_pinpad_clear (otk_vdeck *deck, int reader)
 {
   int rc;
 
-  if (reader != 1 && reader != 2)
-    return OTK_VDECK_ERR_INVALID;
-  if ((rc = vdeck_lock (deck)) != OTK_VDECK_OK)
+  if ((rc = vdeck_lock_reader (deck, reader)) != OTK_VDECK_OK)
     return rc;
   rc = write_queue (deck, reader, "");
   vdeck_unlock (deck);

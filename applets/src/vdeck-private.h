@@ -59,6 +59,9 @@ struct otk_vdeck
 extern const otk_store_io vdeck_file_io;
 
 int vdeck_lock (otk_vdeck *deck);
+/* The start of a call on reader @reader: checks that it is 1 or 2, then locks the deck.
+ * OTK_VDECK_OK (locked), OTK_VDECK_ERR_INVALID or the lock's error. */
+int vdeck_lock_reader (otk_vdeck *deck, int reader);
 /* The deck's change count (vdeck.c); the caller holds the lock. */
 uint64_t vdeck_changes (const otk_vdeck *deck);
 void vdeck_changes_bump (otk_vdeck *deck);

@@ -75,6 +75,14 @@ vdeck_lock (otk_vdeck *deck)
   return OTK_VDECK_OK;
 }
 
+int
+vdeck_lock_reader (otk_vdeck *deck, int reader)
+{
+  if (reader != 1 && reader != 2)
+    return OTK_VDECK_ERR_INVALID;
+  return vdeck_lock (deck);
+}
+
 void
 vdeck_unlock (otk_vdeck *deck)
 {
@@ -568,9 +576,7 @@ otk_vdeck_eject (otk_vdeck *deck, int reader)
 {
   int rc;
 
-  if (reader != 1 && reader != 2)
-    return OTK_VDECK_ERR_INVALID;
-  if ((rc = vdeck_lock (deck)) != OTK_VDECK_OK)
+  if ((rc = vdeck_lock_reader (deck, reader)) != OTK_VDECK_OK)
     return rc;
   rc = vdeck_eject_locked (deck, reader);
   vdeck_unlock (deck);
@@ -714,9 +720,7 @@ otk_vdeck_transmit (otk_vdeck *deck, int reader, const uint8_t *cmd, size_t cmd_
 {
   int rc;
 
-  if (reader != 1 && reader != 2)
-    return OTK_VDECK_ERR_INVALID;
-  if ((rc = vdeck_lock (deck)) != OTK_VDECK_OK)
+  if ((rc = vdeck_lock_reader (deck, reader)) != OTK_VDECK_OK)
     return rc;
   rc = vdeck_transmit_locked (deck, reader, cmd, cmd_len, rsp, rsp_len);
   vdeck_unlock (deck);
