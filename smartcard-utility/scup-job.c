@@ -175,22 +175,6 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 }
 
 static void
-show_error (ScupJob *job, const GError *error)
-{
-  GtkWidget *dialog
-      = gtk_message_dialog_new (GTK_WINDOW (job->window), GTK_DIALOG_DESTROY_WITH_PARENT,
-                                GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", job->title);
-
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", error->message);
-  gtk_window_set_title (GTK_WINDOW (dialog), job->title);
-  /* GTK names a message dialog "Error" or "Warning"; the action names it better. */
-  otk_widget_set_accessible_name (dialog, job->title);
-  gtk_window_set_position (GTK_WINDOW (dialog), GTK_WIN_POS_CENTER_ON_PARENT);
-  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-  gtk_widget_show (dialog);
-}
-
-static void
 on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = G_TASK (result);
@@ -208,7 +192,8 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *line = g_strdup_printf (_ ("%s: failed. %s"), job->title, error->message);
 
       scup_window_show_status (job->window, line);
-      show_error (job, error);
+      otk_outcome_dialog_show (GTK_WINDOW (job->window), job->title, TRUE, job->title,
+                               error->message);
     }
   else
     {

@@ -2,7 +2,9 @@
  * and the card context, which only the card queue's thread touches. */
 #include "tke.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 
 struct _TkeApplication
 {
@@ -13,9 +15,25 @@ struct _TkeApplication
   OtkWorkstationSettings saved; /* read at startup; the card queue thread applies them */
   OtkCardQueue *queue;
   CardContext *ctx; /* card queue thread only */
+  guint sigterm_id, sigint_id;
 };
 
 G_DEFINE_TYPE (TkeApplication, tke_application, GTK_TYPE_APPLICATION)
+
+/* SIGTERM (a session ending) and SIGINT (Ctrl+C in a terminal) quit as the main
+ * window's close button does, also while a modal dialog (host PIN) holds the input: the
+ * step waiting for an answer is cancelled, and the app ends. */
+static gboolean
+on_quit_signal (gpointer data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (data));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (TKE_IS_WINDOW (l->data))
+      tke_window_cancel_step (TKE_WINDOW (l->data));
+  g_application_quit (G_APPLICATION (data));
+  return G_SOURCE_CONTINUE;
+}
 
 static void
 tke_application_startup (GApplication *application)
@@ -27,6 +45,8 @@ tke_application_startup (GApplication *application)
   self->settings = otk_workstation_open_settings ();
   otk_workstation_settings_load (&self->saved, self->settings);
   self->queue = otk_card_queue_new ();
+  self->sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, self);
 }
 
 static void
@@ -50,7 +70,11 @@ tke_application_shutdown (GApplication *application)
 {
   TkeApplication *self = TKE_APPLICATION (application);
 
-  /* Waits for the step in progress (its prompts were cancelled with the window). */
+  /* Waits for the step in progress: its prompts were cancelled with the window, and a
+   * PIN asked for on the keyboard is not waited for any more. */
+  otk_host_pin_cancel_pending ();
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_pointer (&self->queue, otk_card_queue_free);
   g_clear_pointer (&self->ctx, card_context_free);
   g_clear_object (&self->settings);

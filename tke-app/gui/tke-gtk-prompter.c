@@ -1,10 +1,14 @@
-/* tke-gtk-prompter.c: the ceremony core's prompter as GTK dialogs.
+/* tke-gtk-prompter.c: the ceremony core's prompter as GTK dialogs (the composite
+ * templates of tke-*-dialog.c).
  *
  * The core calls the prompter on the card queue's thread.  Each question is handed to
  * the main thread with g_main_context_invoke(); the worker then waits on a GCond for
- * the answer, waking every 200 ms to notice a cancelled job and, for "insert a card",
- * to look whether the card has arrived.  The main loop never blocks: the dialogs are
- * shown without gtk_dialog_run() and answer from their "response" handler. */
+ * the answer, waking every 200 ms to notice a cancelled job, to look whether a card
+ * asked for has arrived, and to look whether a card came or went in reader 1 or 2: the
+ * reader status of the window then shows it (the window's own refresh waits while a
+ * step holds the card queue).  The main loop never blocks: the dialogs are shown without
+ * gtk_dialog_run() and answer from their "response" handler.  The PIN-pad prompt is not
+ * here: libcard's per-entry hook opens and closes it (OtkPinPrompt, set up by the job). */
 #include "tke.h"
 
 #include <glib/gi18n.h>
@@ -27,11 +31,7 @@ typedef struct
   TkeWindow *parent;
   char *title;
   char *warning; /* shown above the question of a confirmation, or NULL */
-  GtkWidget *progress_dialog;
-  GtkLabel *progress_label;
-  GtkProgressBar *progress_bar;
-  GtkWidget *pin_dialog;
-  GCancellable *cancellable;
+  TkeProgressDialog *progress_dialog;
 } PrompterUi;
 
 /* One question: shared by the worker and the main thread (atomic reference count). */
@@ -54,10 +54,7 @@ typedef struct
 
   /* main thread only */
   GtkWidget *dialog;
-  GtkEntry *entry;
-  GtkLabel *hint;
-  GArray *order;     /* indexes in the order they were ticked */
-  GPtrArray *checks; /* the check buttons of ASK_CHOOSE, by index */
+  gulong status_handler; /* ASK_CARD: the reader's line follows the status area */
 } Ask;
 
 typedef struct
@@ -66,6 +63,7 @@ typedef struct
   PrompterUi *ui;
   CardContext *ctx;
   GCancellable *cancellable;
+  int present[2]; /* reader 1 and 2: card present as last seen, -1 not looked yet */
 } GtkPrompter;
 
 /* ---- shared state ------------------------------------------------------------------ */
@@ -76,7 +74,6 @@ prompter_ui_clear (gpointer data)
   PrompterUi *ui = data;
 
   g_clear_object (&ui->parent);
-  g_clear_object (&ui->cancellable);
   g_free (ui->title);
   g_free (ui->warning);
 }
@@ -98,8 +95,6 @@ ask_clear (gpointer data)
       g_free (ask->answer);
     }
   g_clear_pointer (&ask->chosen, g_array_unref);
-  g_clear_pointer (&ask->order, g_array_unref);
-  g_clear_pointer (&ask->checks, g_ptr_array_unref);
   g_free (ask->question);
   g_strfreev (ask->items);
   prompter_ui_release (ask->ui);
@@ -115,88 +110,21 @@ ask_release (gpointer data)
 
 /* ---- main thread: windows ------------------------------------------------------------ */
 
-static void
-ui_close_pin_dialog (PrompterUi *ui)
-{
-  if (ui->pin_dialog != NULL)
-    {
-      gtk_widget_destroy (ui->pin_dialog);
-      ui->pin_dialog = NULL;
-    }
-}
-
 static gboolean
 ui_close_all (gpointer data)
 {
   PrompterUi *ui = data;
 
-  ui_close_pin_dialog (ui);
   if (ui->progress_dialog != NULL)
-    {
-      gtk_widget_destroy (ui->progress_dialog);
-      ui->progress_dialog = NULL;
-    }
+    gtk_widget_destroy (GTK_WIDGET (ui->progress_dialog));
+  ui->progress_dialog = NULL;
   return G_SOURCE_REMOVE;
 }
 
-static void
-label_set_wrapped (GtkLabel *label)
+static OtkReaderStatus *
+ui_reader_status (PrompterUi *ui)
 {
-  gtk_label_set_line_wrap (label, TRUE);
-  /* A wrapped label asks for its height at its narrowest: without a width it makes
-   * the dialog tall and empty. */
-  gtk_label_set_width_chars (label, 50);
-  gtk_label_set_max_width_chars (label, 60);
-  gtk_label_set_xalign (label, 0);
-}
-
-/* A dialog of this job: titled with the step, over the main window, not modal so that
- * the Virtual card deck window (another window of this program) stays usable. */
-static GtkWidget *
-ui_new_dialog (PrompterUi *ui, const char *title)
-{
-  GtkWidget *dialog = gtk_dialog_new ();
-
-  gtk_window_set_title (GTK_WINDOW (dialog), title);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (ui->parent));
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
-  gtk_container_set_border_width (GTK_CONTAINER (dialog), 12);
-  gtk_box_set_spacing (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), 12);
-  return dialog;
-}
-
-/* The step's name in bold at the top: the title bar alone is easy to overlook. */
-static void
-dialog_add_heading (GtkWidget *dialog, const char *title)
-{
-  GtkWidget *heading = gtk_label_new (NULL);
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", title);
-
-  gtk_label_set_markup (GTK_LABEL (heading), markup);
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  otk_widget_set_accessible_name (heading, _ ("Step"));
-  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), heading);
-}
-
-/* @label has a mnemonic; @name is the same words without it. */
-static GtkWidget *
-dialog_add_button (GtkWidget *dialog, const char *label, const char *name, int response)
-{
-  GtkWidget *button = gtk_dialog_add_button (GTK_DIALOG (dialog), label, response);
-
-  otk_widget_set_accessible_name (button, name);
-  return button;
-}
-
-static GtkLabel *
-dialog_add_label (GtkWidget *dialog, const char *text, const char *accessible_name)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  label_set_wrapped (GTK_LABEL (label));
-  otk_widget_set_accessible_name (label, accessible_name);
-  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), label);
-  return GTK_LABEL (label);
+  return tke_window_get_reader_status (ui->parent);
 }
 
 /* ---- main thread: questions ---------------------------------------------------------- */
@@ -205,41 +133,29 @@ dialog_add_label (GtkWidget *dialog, const char *text, const char *accessible_na
 static void
 ask_finish (Ask *ask, gboolean ok)
 {
+  GtkWidget *dialog = g_steal_pointer (&ask->dialog);
+  OtkReaderStatus *status = ui_reader_status (ask->ui);
+
   g_mutex_lock (&ask->lock);
   if (!ask->done)
     {
       ask->done = TRUE;
       ask->ok = ok;
-      if (ok && ask->entry != NULL)
-        ask->answer = g_strdup (gtk_entry_get_text (ask->entry));
-      if (ok && ask->order != NULL)
-        ask->chosen = g_array_ref (ask->order);
+      if (ok && TKE_IS_QUESTION_DIALOG (dialog))
+        ask->answer = tke_question_dialog_take_answer (TKE_QUESTION_DIALOG (dialog));
+      if (ok && TKE_IS_CHOOSE_DIALOG (dialog))
+        ask->chosen = tke_choose_dialog_get_chosen (TKE_CHOOSE_DIALOG (dialog));
       g_cond_signal (&ask->cond);
     }
   g_mutex_unlock (&ask->lock);
-  if (ask->entry != NULL)
-    gtk_entry_set_text (ask->entry, ""); /* GTK's copy of a secret goes now */
-  if (ask->dialog != NULL)
-    {
-      GtkWidget *dialog = ask->dialog;
-
-      ask->dialog = NULL;
-      ask->entry = NULL;
-      gtk_widget_destroy (dialog);
-    }
-}
-
-static void
-on_choice_toggled (GtkToggleButton *check, gpointer data)
-{
-  Ask *ask = data;
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "tke-index"));
-
-  for (guint i = 0; i < ask->order->len; i++)
-    if (g_array_index (ask->order, guint, i) == index)
-      g_array_remove_index (ask->order, i--);
-  if (gtk_toggle_button_get_active (check))
-    g_array_append_val (ask->order, index);
+  if (ask->status_handler != 0)
+    g_signal_handler_disconnect (status, ask->status_handler);
+  ask->status_handler = 0;
+  if (dialog == NULL)
+    return;
+  if (TKE_IS_QUESTION_DIALOG (dialog))
+    g_free (tke_question_dialog_take_answer (TKE_QUESTION_DIALOG (dialog))); /* only empties */
+  gtk_widget_destroy (dialog);
 }
 
 static void
@@ -248,141 +164,47 @@ on_ask_response (GtkDialog *dialog, int response, gpointer data)
   Ask *ask = data;
   gboolean ok = response == GTK_RESPONSE_OK || response == GTK_RESPONSE_YES;
 
-  if (ok && ask->kind == ASK_CHOOSE && (ask->order->len < ask->min || ask->order->len > ask->max))
-    {
-      g_autofree char *text
-          = ask->min == ask->max
-                ? g_strdup_printf (ngettext ("Choose %u item.", "Choose %u items.", ask->min),
-                                   ask->min)
-                : g_strdup_printf (_ ("Choose from %u to %u items."), ask->min, ask->max);
-
-      gtk_label_set_text (ask->hint, text);
-      return;
-    }
+  if (ok && TKE_IS_CHOOSE_DIALOG (dialog) && !tke_choose_dialog_check (TKE_CHOOSE_DIALOG (dialog)))
+    return;
   ask_finish (ask, ok);
 }
 
+/* The card request says what its reader holds now, as the status area does. */
 static void
-build_entry_dialog (Ask *ask)
-{
-  GtkWidget *entry = gtk_entry_new ();
-  gboolean secret = ask->kind == ASK_SECRET;
-
-  dialog_add_label (ask->dialog, ask->question, _ ("Question"));
-  gtk_entry_set_visibility (GTK_ENTRY (entry), !secret);
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  if (secret)
-    gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
-  otk_widget_set_accessible_name (entry, secret ? _ ("Password") : _ ("Answer"));
-  gtk_container_add (GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (ask->dialog))), entry);
-  ask->entry = GTK_ENTRY (entry);
-  dialog_add_button (ask->dialog, _ ("_Cancel"), _ ("Cancel"), GTK_RESPONSE_CANCEL);
-  dialog_add_button (ask->dialog, _ ("_OK"), _ ("OK"), GTK_RESPONSE_OK);
-  gtk_dialog_set_default_response (GTK_DIALOG (ask->dialog), GTK_RESPONSE_OK);
-  gtk_widget_grab_focus (entry);
-}
-
-/* The numbers typed (separated by spaces, as in seed 003) tick the same boxes. */
-static void
-on_numbers_changed (GtkEntry *entry, gpointer data)
+on_reader_changed (OtkReaderStatus *status, int reader, gpointer data)
 {
   Ask *ask = data;
-  g_auto (GStrv) words = g_strsplit_set (gtk_entry_get_text (entry), " ,", -1);
+  g_autofree char *state = NULL;
 
-  g_array_set_size (ask->order, 0);
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      guint64 num = 0;
-      guint index;
-      gboolean seen = FALSE;
-
-      if (words[i][0] == '\0'
-          || !g_ascii_string_to_unsigned (words[i], 10, 1, ask->n_items, &num, NULL))
-        continue;
-      index = (guint)num - 1;
-      for (guint j = 0; j < ask->order->len; j++)
-        seen = seen || g_array_index (ask->order, guint, j) == index;
-      if (!seen)
-        g_array_append_val (ask->order, index);
-    }
-  for (guint i = 0; i < ask->checks->len; i++)
-    {
-      GtkToggleButton *check = g_ptr_array_index (ask->checks, i);
-      gboolean ticked = FALSE;
-
-      for (guint j = 0; j < ask->order->len; j++)
-        ticked = ticked || g_array_index (ask->order, guint, j) == i;
-      g_signal_handlers_block_by_func (check, on_choice_toggled, ask);
-      gtk_toggle_button_set_active (check, ticked);
-      g_signal_handlers_unblock_by_func (check, on_choice_toggled, ask);
-    }
+  if ((guint)reader != ask->reader || ask->dialog == NULL)
+    return;
+  state = otk_reader_status_describe (status, reader);
+  tke_card_dialog_set_reader_state (TKE_CARD_DIALOG (ask->dialog), state);
 }
 
-static void
-build_choose_dialog (Ask *ask)
+static GtkWidget *
+ask_new_dialog (Ask *ask)
 {
-  GtkWidget *area = gtk_dialog_get_content_area (GTK_DIALOG (ask->dialog));
-  GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *numbers = gtk_entry_new ();
+  GtkWindow *parent = GTK_WINDOW (ask->ui->parent);
+  const char *title = ask->ui->title;
 
-  dialog_add_label (ask->dialog, ask->question, _ ("Question"));
-  ask->order = g_array_new (FALSE, FALSE, sizeof (guint));
-  ask->checks = g_ptr_array_new ();
-  for (guint i = 0; i < ask->n_items; i++)
+  switch (ask->kind)
     {
-      g_autofree char *text = g_strdup_printf ("%u.  %s", i + 1, ask->items[i]);
-      GtkWidget *check = gtk_check_button_new_with_label (text);
-
-      otk_widget_set_accessible_name (check, text);
-      g_object_set_data (G_OBJECT (check), "tke-index", GUINT_TO_POINTER (i));
-      g_signal_connect (check, "toggled", G_CALLBACK (on_choice_toggled), ask);
-      gtk_container_add (GTK_CONTAINER (list), check);
-      g_ptr_array_add (ask->checks, check);
+      case ASK_TEXT:
+      case ASK_SECRET:
+        return GTK_WIDGET (
+            tke_question_dialog_new (parent, title, ask->question, ask->kind == ASK_SECRET));
+      case ASK_CHOOSE:
+        return GTK_WIDGET (tke_choose_dialog_new (parent, title, ask->question,
+                                                  (const char *const *)ask->items, ask->n_items,
+                                                  ask->min, ask->max));
+      case ASK_CONFIRM:
+        return GTK_WIDGET (tke_confirm_dialog_new (parent, title, ask->ui->warning, ask->question));
+      case ASK_CARD:
+      default:
+        return GTK_WIDGET (
+            tke_card_dialog_new (parent, title, ask->reader, ask->insert, ask->question));
     }
-  gtk_container_add (GTK_CONTAINER (area), list);
-  dialog_add_label (ask->dialog, _ ("Or type the numbers, separated by spaces:"),
-                    _ ("Numbers hint"));
-  otk_widget_set_accessible_name (numbers, _ ("Numbers"));
-  gtk_entry_set_activates_default (GTK_ENTRY (numbers), TRUE);
-  g_signal_connect (numbers, "changed", G_CALLBACK (on_numbers_changed), ask);
-  gtk_container_add (GTK_CONTAINER (area), numbers);
-  ask->hint = dialog_add_label (ask->dialog, "", _ ("Hint"));
-  dialog_add_button (ask->dialog, _ ("_Cancel"), _ ("Cancel"), GTK_RESPONSE_CANCEL);
-  dialog_add_button (ask->dialog, _ ("_OK"), _ ("OK"), GTK_RESPONSE_OK);
-  gtk_dialog_set_default_response (GTK_DIALOG (ask->dialog), GTK_RESPONSE_OK);
-  gtk_widget_grab_focus (numbers);
-}
-
-/* Yes/No with No the default: Enter alone never confirms what cannot be undone. */
-static void
-build_confirm_dialog (Ask *ask)
-{
-  GtkWidget *no;
-
-  if (ask->ui->warning != NULL)
-    dialog_add_label (ask->dialog, ask->ui->warning, _ ("Warning"));
-  dialog_add_label (ask->dialog, ask->question, _ ("Question"));
-  no = dialog_add_button (ask->dialog, _ ("_No"), _ ("No"), GTK_RESPONSE_NO);
-  dialog_add_button (ask->dialog, _ ("_Yes"), _ ("Yes"), GTK_RESPONSE_YES);
-  gtk_dialog_set_default_response (GTK_DIALOG (ask->dialog), GTK_RESPONSE_NO);
-  gtk_widget_grab_focus (no);
-}
-
-static void
-build_card_dialog (Ask *ask)
-{
-  g_autofree char *head
-      = ask->insert ? g_strdup_printf (_ ("Insert the smart card into reader %u."), ask->reader)
-                    : g_strdup_printf (_ ("Remove the smart card from reader %u."), ask->reader);
-
-  dialog_add_label (ask->dialog, head, _ ("Card request"));
-  if (ask->question != NULL && ask->question[0] != '\0')
-    dialog_add_label (ask->dialog, ask->question, _ ("Which card"));
-  dialog_add_label (ask->dialog,
-                    _ ("This window goes on by itself when the reader sees the change."),
-                    _ ("Hint"));
-  dialog_add_button (ask->dialog, _ ("_Cancel"), _ ("Cancel"), GTK_RESPONSE_CANCEL);
-  dialog_add_button (ask->dialog, _ ("C_ontinue"), _ ("Continue"), GTK_RESPONSE_OK);
 }
 
 static gboolean
@@ -390,7 +212,6 @@ ask_show (gpointer data)
 {
   Ask *ask = data;
 
-  ui_close_pin_dialog (ask->ui);
   g_mutex_lock (&ask->lock);
   if (ask->done) /* given up by the worker before it could be shown */
     {
@@ -398,26 +219,17 @@ ask_show (gpointer data)
       return G_SOURCE_REMOVE;
     }
   g_mutex_unlock (&ask->lock);
-  ask->dialog = ui_new_dialog (ask->ui, ask->ui->title);
-  dialog_add_heading (ask->dialog, ask->ui->title);
-  switch (ask->kind)
+  ask->dialog = ask_new_dialog (ask);
+  if (ask->kind == ASK_CARD)
     {
-      case ASK_TEXT:
-      case ASK_SECRET:
-        build_entry_dialog (ask);
-        break;
-      case ASK_CHOOSE:
-        build_choose_dialog (ask);
-        break;
-      case ASK_CONFIRM:
-        build_confirm_dialog (ask);
-        break;
-      case ASK_CARD:
-        build_card_dialog (ask);
-        break;
+      OtkReaderStatus *status = ui_reader_status (ask->ui);
+
+      ask->status_handler
+          = g_signal_connect (status, "reader-changed", G_CALLBACK (on_reader_changed), ask);
+      on_reader_changed (status, (int)ask->reader, ask);
     }
   g_signal_connect (ask->dialog, "response", G_CALLBACK (on_ask_response), ask);
-  gtk_widget_show_all (ask->dialog);
+  gtk_widget_show (ask->dialog);
   return G_SOURCE_REMOVE;
 }
 
@@ -441,12 +253,85 @@ card_arrived (GtkPrompter *self, const Ask *ask)
   return reader != NULL && card_reader_is_card_present (reader, NULL) == ask->insert;
 }
 
+/* What the worker tells the main thread without waiting for an answer. */
+typedef struct
+{
+  PrompterUi *ui;
+  char *text;
+  guint reader;
+  guint done, total;
+  TkeMessageKind kind;
+  OtkReaderInfo info; /* show_reader */
+} Note;
+
+static Note *
+note_new (GtkPrompter *self, guint reader, const char *text)
+{
+  Note *note = g_new0 (Note, 1);
+
+  note->ui = g_atomic_rc_box_acquire (self->ui);
+  note->text = g_strdup (text);
+  note->reader = reader;
+  return note;
+}
+
+static void
+note_free (gpointer data)
+{
+  Note *note = data;
+
+  prompter_ui_release (note->ui);
+  otk_reader_info_clear (&note->info);
+  g_free (note->text);
+  g_free (note);
+}
+
+static gboolean
+show_reader (gpointer data)
+{
+  Note *note = data;
+  OtkReaderStatus *status = ui_reader_status (note->ui);
+
+  if (status != NULL)
+    otk_reader_status_set (status, (int)note->reader, &note->info);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether a card is in reader @role now, or -1 when the reader cannot be found. */
+static int
+card_present (GtkPrompter *self, int role, CardReader **reader)
+{
+  *reader = self->ctx != NULL ? card_context_get_reader (self->ctx, role, NULL) : NULL;
+  return *reader != NULL ? card_reader_is_card_present (*reader, NULL) : -1;
+}
+
+/* A card came into or went from reader 1 or 2 since the last look: the status area
+ * shows it.  A card that has just come is read for its type: the core has no session
+ * on it yet (cards the core works with are not touched). */
+static void
+watch_readers (GtkPrompter *self)
+{
+  for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
+    {
+      CardReader *reader;
+      int present = card_present (self, role, &reader);
+      Note *note;
+
+      if (present < 0 || present == self->present[role - 1])
+        continue;
+      self->present[role - 1] = present;
+      note = note_new (self, role, NULL);
+      otk_reader_info_probe (reader, &note->info);
+      g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_reader, note, note_free);
+    }
+}
+
 /* Shows @ask and waits for its answer: TRUE when answered, FALSE with
  * TKE_ERROR_CANCELLED when the user or the job gave up. */
 static gboolean
 ask_wait (GtkPrompter *self, Ask *ask, GError **error)
 {
-  gboolean ok;
+  gboolean ok, arrived;
 
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, ask_show, g_atomic_rc_box_acquire (ask),
                               ask_release);
@@ -461,16 +346,12 @@ ask_wait (GtkPrompter *self, Ask *ask, GError **error)
           ask->done = TRUE;
           break;
         }
-      if (ask->kind == ASK_CARD)
-        {
-          gboolean arrived;
-
-          g_mutex_unlock (&ask->lock);
-          arrived = card_arrived (self, ask);
-          g_mutex_lock (&ask->lock);
-          if (arrived && !ask->done)
-            ask->done = ask->ok = TRUE;
-        }
+      g_mutex_unlock (&ask->lock);
+      watch_readers (self);
+      arrived = ask->kind == ASK_CARD && card_arrived (self, ask);
+      g_mutex_lock (&ask->lock);
+      if (arrived && !ask->done)
+        ask->done = ask->ok = TRUE;
     }
   ok = ask->ok;
   g_mutex_unlock (&ask->lock);
@@ -572,56 +453,28 @@ gtk_card (TkePrompter *p, guint reader, gboolean insert, const char *what, GErro
 
 /* ---- notifications (no answer) ------------------------------------------------------- */
 
-typedef struct
-{
-  PrompterUi *ui;
-  char *text;
-  guint reader;
-  guint done, total;
-  TkeMessageKind kind;
-} Note;
-
-static void
-note_free (gpointer data)
-{
-  Note *note = data;
-
-  prompter_ui_release (note->ui);
-  g_free (note->text);
-  g_free (note);
-}
-
 static void
 post_note (GtkPrompter *self, GSourceFunc show, guint reader, const char *text, guint done,
            guint total, TkeMessageKind kind)
 {
-  Note *note = g_new0 (Note, 1);
+  Note *note = note_new (self, reader, text);
 
-  note->ui = g_atomic_rc_box_acquire (self->ui);
-  note->text = g_strdup (text);
-  note->reader = reader;
   note->done = done;
   note->total = total;
   note->kind = kind;
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show, note, note_free);
 }
 
+/* The core says a PIN is about to be asked for on a PIN pad: a line in the log (which
+ * card, and when).  The prompt itself follows the reader (libcard's hook, in the job). */
 static gboolean
 show_pin_pad (gpointer data)
 {
   Note *note = data;
-  PrompterUi *ui = note->ui;
   g_autofree char *line
       = g_strdup_printf (_ ("PIN pad of reader %u: %s"), note->reader, note->text);
 
-  /* In the log too: which card asked for its PIN, and when. */
-  tke_window_log (ui->parent, line);
-  ui_close_pin_dialog (ui);
-  ui->pin_dialog = GTK_WIDGET (otk_pin_pad_dialog_new (
-      GTK_WINDOW (ui->parent), note->reader, note->text, TKE_PIN_TIMEOUT_S, ui->cancellable));
-  /* Not modal: the virtual deck's PIN pad is another window of this program. */
-  gtk_window_set_modal (GTK_WINDOW (ui->pin_dialog), FALSE);
-  gtk_widget_show (ui->pin_dialog);
+  tke_window_log (note->ui->parent, line);
   return G_SOURCE_REMOVE;
 }
 
@@ -630,34 +483,13 @@ show_progress (gpointer data)
 {
   Note *note = data;
   PrompterUi *ui = note->ui;
-  g_autofree char *count = NULL;
 
-  ui_close_pin_dialog (ui);
   if (ui->progress_dialog == NULL)
     {
-      GtkWidget *bar = gtk_progress_bar_new ();
-
-      ui->progress_dialog = ui_new_dialog (ui, ui->title);
-      gtk_window_set_deletable (GTK_WINDOW (ui->progress_dialog), FALSE);
-      ui->progress_label = dialog_add_label (ui->progress_dialog, "", _ ("Progress step"));
-      gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
-      otk_widget_set_accessible_name (bar, _ ("Progress"));
-      gtk_container_add (
-          GTK_CONTAINER (gtk_dialog_get_content_area (GTK_DIALOG (ui->progress_dialog))), bar);
-      ui->progress_bar = GTK_PROGRESS_BAR (bar);
-      gtk_window_set_default_size (GTK_WINDOW (ui->progress_dialog), 420, -1);
-      gtk_widget_show_all (ui->progress_dialog);
+      ui->progress_dialog = tke_progress_dialog_new (GTK_WINDOW (ui->parent), ui->title);
+      gtk_widget_show (GTK_WIDGET (ui->progress_dialog));
     }
-  gtk_label_set_text (ui->progress_label, note->text);
-  if (note->total == 0)
-    {
-      gtk_progress_bar_pulse (ui->progress_bar);
-      gtk_progress_bar_set_text (ui->progress_bar, NULL);
-      return G_SOURCE_REMOVE;
-    }
-  gtk_progress_bar_set_fraction (ui->progress_bar, MIN (1.0, (double)note->done / note->total));
-  count = g_strdup_printf (_ ("%u of %u"), note->done, note->total);
-  gtk_progress_bar_set_text (ui->progress_bar, count);
+  tke_progress_dialog_set (ui->progress_dialog, note->text, note->done, note->total);
   return G_SOURCE_REMOVE;
 }
 
@@ -725,8 +557,14 @@ tke_gtk_prompter_new (TkeWindow *parent, const char *title, const char *warning,
   self->ui->parent = g_object_ref (parent);
   self->ui->title = g_strdup (title);
   self->ui->warning = g_strdup (warning);
-  self->ui->cancellable = g_object_ref (cancellable);
   self->ctx = ctx;
   self->cancellable = g_object_ref (cancellable);
+  /* What the readers hold at the start: the status area showed it before the step. */
+  for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
+    {
+      CardReader *reader;
+
+      self->present[role - 1] = card_present (self, role, &reader);
+    }
   return &self->parent;
 }

@@ -17,9 +17,10 @@ struct _TkeJob
   GDestroyNotify data_free;
   gboolean use_cards;
   GCancellable *cancellable;
-  char *result;          /* from the step: shown when it ends */
-  char *card_text;       /* from the step: for the Smart card tab */
-  TkeSnapshot *snapshot; /* read after the step */
+  OtkPinPrompt *pin_prompt; /* follows libcard's PIN-pad entries on the core's cards */
+  char *result;             /* from the step: shown when it ends */
+  char *card_text;          /* from the step: for the Smart card tab */
+  TkeSnapshot *snapshot;    /* read after the step */
 };
 
 static void
@@ -32,6 +33,7 @@ job_free (gpointer data)
   g_clear_object (&job->window);
   g_clear_object (&job->app);
   g_clear_object (&job->cancellable);
+  g_clear_pointer (&job->pin_prompt, otk_pin_prompt_free);
   g_free (job->title);
   g_free (job->warning);
   g_free (job->result);
@@ -77,6 +79,7 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   /* Without a reader the key file steps still work; the card prompts then wait for
    * the user's Continue instead of watching the reader. */
   CardContext *ctx = tke_application_get_context (job->app, NULL);
+  CardContext *cards = NULL;
   gboolean ok = FALSE;
 
   prompter = tke_gtk_prompter_new (job->window, job->title, job->warning, ctx, job->cancellable);
@@ -85,37 +88,27 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
     ceremony = tke_ceremony_new (ws, prompter, &error);
   if (ceremony != NULL && ctx != NULL)
     {
-      /* The core opens its own card context: the same settings apply to it. */
-      CardContext *cards = tke_ceremony_cards (ceremony, NULL);
-
+      /* The core opens its own card context: the same settings apply to it, and the
+       * PIN-pad prompt follows each entry on its readers. */
+      cards = tke_ceremony_cards (ceremony, NULL);
       if (cards != NULL)
-        tke_application_apply_settings (job->app, cards);
+        {
+          tke_application_apply_settings (job->app, cards);
+          otk_pin_prompt_attach (job->pin_prompt, cards);
+        }
     }
   if (ceremony != NULL)
     {
       tke_ceremony_set_sign_with_cards (ceremony, job->use_cards);
       ok = job->step == NULL || job->step (job, ceremony, job->data, &error);
+      if (cards != NULL)
+        otk_pin_prompt_detach (job->pin_prompt, cards);
       job->snapshot = tke_snapshot_read (ceremony);
     }
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
-}
-
-static void
-show_dialog (TkeJob *job, GtkMessageType type, const char *primary, const char *secondary)
-{
-  GtkWidget *dialog
-      = gtk_message_dialog_new (GTK_WINDOW (job->window), GTK_DIALOG_DESTROY_WITH_PARENT, type,
-                                GTK_BUTTONS_CLOSE, "%s", primary);
-
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
-  gtk_window_set_title (GTK_WINDOW (dialog), job->title);
-  /* GTK names a message dialog by its type ("Error"); the step's name says more. */
-  otk_widget_set_accessible_name (dialog, job->title);
-  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-  gtk_widget_show (dialog);
 }
 
 static void
@@ -139,7 +132,8 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (job->result != NULL)
         {
           tke_window_log (job->window, job->result);
-          show_dialog (job, GTK_MESSAGE_INFO, job->title, job->result);
+          otk_outcome_dialog_show (GTK_WINDOW (job->window), job->title, FALSE, job->title,
+                                   job->result);
         }
       return;
     }
@@ -151,7 +145,7 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   {
     g_autofree char *primary = g_strdup_printf (_ ("%s did not complete."), job->title);
 
-    show_dialog (job, GTK_MESSAGE_ERROR, primary, error->message);
+    otk_outcome_dialog_show (GTK_WINDOW (job->window), job->title, TRUE, primary, error->message);
   }
 }
 
@@ -186,6 +180,8 @@ tke_job_run_with_warning (TkeWindow *window, const char *title, const char *warn
   job->data_free = data_free;
   job->use_cards = tke_window_get_use_cards (window);
   job->cancellable = g_object_ref (tke_window_begin_step (window, title));
+  job->pin_prompt = otk_pin_prompt_new (GTK_WINDOW (window), tke_window_get_reader_status (window),
+                                        job->cancellable);
   task = g_task_new (window, NULL, on_job_done, NULL);
   g_task_set_task_data (task, job, job_free);
   otk_card_queue_run (tke_application_get_queue (app), task, job_thread);

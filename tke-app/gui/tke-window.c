@@ -188,6 +188,13 @@ tke_window_end_step (TkeWindow *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+tke_window_cancel_step (TkeWindow *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
 gboolean
 tke_window_is_busy (TkeWindow *self)
 {
@@ -230,6 +237,12 @@ tke_window_refresh_readers (TkeWindow *self)
                              app);
 }
 
+OtkReaderStatus *
+tke_window_get_reader_status (TkeWindow *self)
+{
+  return self->reader_status;
+}
+
 static gboolean
 on_refresh_tick (gpointer data)
 {
@@ -243,6 +256,20 @@ on_refresh_tick (gpointer data)
 
 /* ---- life -------------------------------------------------------------------------- */
 
+/* Closing the main window quits tke, the deck window with it.  A step waiting for an
+ * answer is cancelled first, so that the card queue ends and the app does not hang. */
+static gboolean
+on_delete_event (GtkWidget *widget, GdkEvent *event, gpointer data)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+
+  tke_window_cancel_step (TKE_WINDOW (widget));
+  if (app == NULL)
+    return FALSE;
+  g_application_quit (G_APPLICATION (app));
+  return TRUE;
+}
+
 static void
 tke_window_dispose (GObject *object)
 {
@@ -253,6 +280,8 @@ tke_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  /* Destroyed with the window's children; prompts still open ask for it. */
+  self->reader_status = NULL;
   G_OBJECT_CLASS (tke_window_parent_class)->dispose (object);
 }
 
@@ -289,6 +318,7 @@ tke_window_init (TkeWindow *self)
   gtk_widget_show (self->menu_bar);
   g_signal_connect (self->selected_renderer, "toggled", G_CALLBACK (on_selected_toggled), self);
   g_signal_connect (self->reader_status, "refreshed", G_CALLBACK (on_status_refreshed), NULL);
+  g_signal_connect (self, "delete-event", G_CALLBACK (on_delete_event), NULL);
   tke_window_add_step_actions (self);
 }
 

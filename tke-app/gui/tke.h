@@ -80,6 +80,8 @@ TkeWindow *tke_window_new (TkeApplication *app);
  * The cancellable is cancelled when the window goes (owned by the window). */
 GCancellable *tke_window_begin_step (TkeWindow *self, const char *title);
 void tke_window_end_step (TkeWindow *self);
+/* Cancels the step in progress, if any: its prompts give up (quitting). */
+void tke_window_cancel_step (TkeWindow *self);
 gboolean tke_window_is_busy (TkeWindow *self);
 /* The text of the Smart card tab (Display smart card). */
 void tke_window_set_card_text (TkeWindow *self, const char *text);
@@ -91,6 +93,9 @@ void tke_window_log (TkeWindow *self, const char *text);
  * FALSE: from key files (seed 002). */
 gboolean tke_window_get_use_cards (TkeWindow *self);
 void tke_window_refresh_readers (TkeWindow *self);
+/* The status area of reader 1 and 2, for prompts about a reader; NULL once the window
+ * is going. */
+OtkReaderStatus *tke_window_get_reader_status (TkeWindow *self);
 
 /* Adds the actions of the buttons and menus (tke-actions.c). */
 void tke_window_add_step_actions (TkeWindow *self);
@@ -119,6 +124,51 @@ void tke_job_set_card_text (TkeJob *job, const char *text);
 gboolean tke_job_uses_cards (TkeJob *job);
 /* From @step: the job's window may not be used; the application's card context may. */
 CardContext *tke_job_get_context (TkeJob *job, GError **error);
+
+/* ---- the prompt dialogs of a step (composite templates) ---------------------------- */
+
+/* Every prompt dialog: titled @title over @parent, @title in bold in @heading. */
+void tke_dialog_set_step (GtkWindow *dialog, GtkLabel *heading, GtkWindow *parent,
+                          const char *title);
+
+#define TKE_TYPE_QUESTION_DIALOG (tke_question_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TkeQuestionDialog, tke_question_dialog, TKE, QUESTION_DIALOG, GtkDialog)
+/* A text or, with @secret, a password; Cancel and OK (the default). */
+TkeQuestionDialog *tke_question_dialog_new (GtkWindow *parent, const char *title,
+                                            const char *question, gboolean secret);
+/* The text typed (the caller wipes it); the entry is emptied. */
+char *tke_question_dialog_take_answer (TkeQuestionDialog *self);
+
+#define TKE_TYPE_CHOOSE_DIALOG (tke_choose_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TkeChooseDialog, tke_choose_dialog, TKE, CHOOSE_DIALOG, GtkDialog)
+/* @min to @max of @items, ticked or typed as numbers separated by spaces. */
+TkeChooseDialog *tke_choose_dialog_new (GtkWindow *parent, const char *title, const char *question,
+                                        const char *const *items, guint n_items, guint min,
+                                        guint max);
+/* TRUE when @min to @max items are chosen; else FALSE, and the dialog says how many. */
+gboolean tke_choose_dialog_check (TkeChooseDialog *self);
+/* The indexes chosen, in the order they were chosen. */
+GArray *tke_choose_dialog_get_chosen (TkeChooseDialog *self);
+
+#define TKE_TYPE_CONFIRM_DIALOG (tke_confirm_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TkeConfirmDialog, tke_confirm_dialog, TKE, CONFIRM_DIALOG, GtkDialog)
+/* @warning (may be NULL) above @question; No (the default, GTK_RESPONSE_NO) and Yes. */
+TkeConfirmDialog *tke_confirm_dialog_new (GtkWindow *parent, const char *title, const char *warning,
+                                          const char *question);
+
+#define TKE_TYPE_CARD_DIALOG (tke_card_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TkeCardDialog, tke_card_dialog, TKE, CARD_DIALOG, GtkDialog)
+/* Insert (or remove) the card @what (may be NULL) in @reader; Cancel and Continue. */
+TkeCardDialog *tke_card_dialog_new (GtkWindow *parent, const char *title, guint reader,
+                                    gboolean insert, const char *what);
+/* What the reader holds now ("Reader 2: No smart card inserted"). */
+void tke_card_dialog_set_reader_state (TkeCardDialog *self, const char *state);
+
+#define TKE_TYPE_PROGRESS_DIALOG (tke_progress_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TkeProgressDialog, tke_progress_dialog, TKE, PROGRESS_DIALOG, GtkDialog)
+TkeProgressDialog *tke_progress_dialog_new (GtkWindow *parent, const char *title);
+/* @what the step does now; @done of @total (0: not known, the bar pulses). */
+void tke_progress_dialog_set (TkeProgressDialog *self, const char *what, guint done, guint total);
 
 /* ---- GTK prompter ------------------------------------------------------------------ */
 

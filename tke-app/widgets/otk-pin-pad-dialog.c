@@ -11,6 +11,8 @@ struct _OtkPinPadDialog
 
   GtkLabel *heading_label;
   GtkLabel *what_label;
+  GtkLabel *timeout_label;
+  GtkLabel *reader_state_label;
   GtkProgressBar *time_bar;
 
   GCancellable *cancellable;
@@ -81,6 +83,8 @@ otk_pin_pad_dialog_class_init (OtkPinPadDialogClass *klass)
                                                "/org/opentke/widgets/otk-pin-pad-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, heading_label);
   gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, what_label);
+  gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, timeout_label);
+  gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, reader_state_label);
   gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, time_bar);
 }
 
@@ -93,9 +97,16 @@ otk_pin_pad_dialog_init (OtkPinPadDialog *self)
 void
 otk_pin_pad_dialog_restart (OtkPinPadDialog *self, const char *what, guint timeout_s)
 {
+  g_autofree char *timeout = NULL;
+
   g_return_if_fail (OTK_IS_PIN_PAD_DIALOG (self));
 
+  timeout = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "The PIN pad waits %u second for this entry.",
+                   "The PIN pad waits %u seconds for this entry.", timeout_s),
+      timeout_s);
   gtk_label_set_text (self->what_label, what != NULL ? what : "");
+  gtk_label_set_text (self->timeout_label, timeout);
   self->timeout_s = timeout_s;
   self->deadline_us = g_get_monotonic_time () + (gint64)timeout_s * G_USEC_PER_SEC;
   show_time_left (self);
@@ -121,4 +132,13 @@ otk_pin_pad_dialog_new (GtkWindow *parent, int reader, const char *what, guint t
     self->cancellable = g_object_ref (cancellable);
   otk_pin_pad_dialog_restart (self, what, timeout_s);
   return self;
+}
+
+void
+otk_pin_pad_dialog_set_reader_state (OtkPinPadDialog *self, const char *state)
+{
+  g_return_if_fail (OTK_IS_PIN_PAD_DIALOG (self));
+
+  gtk_label_set_text (self->reader_state_label, state != NULL ? state : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reader_state_label), state != NULL);
 }

@@ -28,6 +28,7 @@ G_DEFINE_TYPE (OtkReaderStatus, otk_reader_status, GTK_TYPE_BOX)
 enum
 {
   SIGNAL_REFRESHED,
+  SIGNAL_READER_CHANGED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -44,6 +45,10 @@ otk_reader_status_class_init (OtkReaderStatusClass *klass)
   signals[SIGNAL_REFRESHED]
       = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* After otk_reader_status_set(): what reader 1 or 2 shows has been set again. */
+  signals[SIGNAL_READER_CHANGED]
+      = g_signal_new ("reader-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_INT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/opentke/widgets/otk-reader-status.ui");
   for (int reader = 0; reader < 2; reader++)
@@ -111,21 +116,42 @@ otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *i
     {
       for (int column = 0; column < N_COLUMNS; column++)
         gtk_label_set_text (labels[column], column == COLUMN_NAME ? _ ("Not checked yet") : "");
-      return;
     }
-  if (!info->found)
+  else if (!info->found)
     {
       gtk_label_set_text (labels[COLUMN_NAME], _ ("No reader"));
       for (int column = COLUMN_PIN_PAD; column < N_COLUMNS; column++)
         gtk_label_set_text (labels[column], "");
-      return;
     }
-  gtk_label_set_text (labels[COLUMN_NAME], info->name != NULL ? info->name : "");
-  gtk_label_set_text (labels[COLUMN_PIN_PAD], info->pin_pad ? _ ("PIN pad") : _ ("No PIN pad"));
-  gtk_label_set_text (labels[COLUMN_CARD],
-                      info->card_present ? _ ("Card inserted") : _ ("No smart card inserted"));
-  gtk_label_set_text (labels[COLUMN_CARD_TYPE],
-                      info->card_present && info->card_type != NULL ? info->card_type : "");
+  else
+    {
+      gtk_label_set_text (labels[COLUMN_NAME], info->name != NULL ? info->name : "");
+      gtk_label_set_text (labels[COLUMN_PIN_PAD], info->pin_pad ? _ ("PIN pad") : _ ("No PIN pad"));
+      gtk_label_set_text (labels[COLUMN_CARD],
+                          info->card_present ? _ ("Card inserted") : _ ("No smart card inserted"));
+      gtk_label_set_text (labels[COLUMN_CARD_TYPE],
+                          info->card_present && info->card_type != NULL ? info->card_type : "");
+    }
+  g_signal_emit (self, signals[SIGNAL_READER_CHANGED], 0, reader);
+}
+
+char *
+otk_reader_status_describe (OtkReaderStatus *self, int reader)
+{
+  GtkLabel **labels;
+  const char *card, *type;
+
+  g_return_val_if_fail (OTK_IS_READER_STATUS (self), NULL);
+  g_return_val_if_fail (reader == 1 || reader == 2, NULL);
+
+  labels = self->labels[reader - 1];
+  card = gtk_label_get_text (labels[COLUMN_CARD]);
+  type = gtk_label_get_text (labels[COLUMN_CARD_TYPE]);
+  if (card[0] == '\0')
+    return g_strdup_printf (_ ("Reader %d: %s"), reader, gtk_label_get_text (labels[COLUMN_NAME]));
+  if (type[0] == '\0')
+    return g_strdup_printf (_ ("Reader %d: %s"), reader, card);
+  return g_strdup_printf (_ ("Reader %d: %s (%s)"), reader, card, type);
 }
 
 /* ---- refresh on the card queue -------------------------------------------------------- */

@@ -69,6 +69,9 @@ void otk_workstation_apply_settings (CardContext *ctx, const OtkWorkstationSetti
 /* A CardHostPinFunc, card queue thread only: asks for the PIN in a dialog on the main
  * thread, with a warning that it is typed on this computer's keyboard, and waits. */
 char *otk_host_pin_ask (const char *reader_name, const char *prompt, gpointer user_data);
+/* Any thread: every otk_host_pin_ask() still waiting returns NULL (cancelled) now; for an
+ * app that quits while a host PIN dialog waits or is about to show. */
+void otk_host_pin_cancel_pending (void);
 
 /* ---- card queue --------------------------------------------------------------------- */
 
@@ -117,6 +120,11 @@ OtkReaderStatus *otk_reader_status_new (void);
 /* @reader: 1 or 2; @info NULL shows "not checked yet". */
 void otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *info);
 
+/* "Reader 2: Card inserted (EP11 smart card)": what the area shows for @reader, in one
+ * line, for a prompt about that reader.  The "reader-changed" signal (int reader) says
+ * when it changes. */
+char *otk_reader_status_describe (OtkReaderStatus *self, int reader);
+
 /* The app's card context; called on the card queue's thread only. */
 typedef CardContext *(*OtkContextFunc) (gpointer user_data, GError **error);
 /* Probes reader 1 and reader 2 on @queue and shows them, then emits "refreshed" with
@@ -153,6 +161,34 @@ OtkPinPadDialog *otk_pin_pad_dialog_new (GtkWindow *parent, int reader, const ch
                                          guint timeout_s, GCancellable *cancellable);
 /* Starts the countdown again for the next entry on the same PIN pad. */
 void otk_pin_pad_dialog_restart (OtkPinPadDialog *self, const char *what, guint timeout_s);
+/* What the reader holds now ("Reader 2: Card inserted (EP11 smart card)"); NULL hides it. */
+void otk_pin_pad_dialog_set_reader_state (OtkPinPadDialog *self, const char *state);
+
+/* The PIN-pad prompt of one job, following libcard's per-entry hook: it opens when a
+ * reader starts waiting for a PIN on its PIN pad (which reader, what to type, the
+ * reader's timeout, and the reader's line of @status, which may be NULL) and closes when
+ * that entry is over.  Cancel cancels @cancellable.  Created on the main thread. */
+typedef struct _OtkPinPrompt OtkPinPrompt;
+OtkPinPrompt *otk_pin_prompt_new (GtkWindow *parent, OtkReaderStatus *status,
+                                  GCancellable *cancellable);
+/* Any thread: closes the prompt (on the main thread) and frees it. */
+void otk_pin_prompt_free (OtkPinPrompt *prompt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OtkPinPrompt, otk_pin_prompt_free)
+/* Card queue thread, around the job's card calls on @ctx: sets libcard's hook to @prompt,
+ * then back to none (closing a prompt left open). */
+void otk_pin_prompt_attach (OtkPinPrompt *prompt, CardContext *ctx);
+void otk_pin_prompt_detach (OtkPinPrompt *prompt, CardContext *ctx);
+
+/* ---- how a job ended ---------------------------------------------------------------- */
+
+#define OTK_TYPE_OUTCOME_DIALOG (otk_outcome_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (OtkOutcomeDialog, otk_outcome_dialog, OTK, OUTCOME_DIALOG, GtkDialog)
+
+/* Shows, over @parent and titled @title (the step or action), @primary in bold and
+ * @secondary (may be NULL) below, with an error icon when @failed, and a Close button.
+ * Its accessible role is "alert" and its name @title.  Not modal; it closes itself. */
+OtkOutcomeDialog *otk_outcome_dialog_show (GtkWindow *parent, const char *title, gboolean failed,
+                                           const char *primary, const char *secondary);
 
 /* Sets the accessible name of @widget (for the tests and for screen readers). */
 void otk_widget_set_accessible_name (GtkWidget *widget, const char *name);
