@@ -6,6 +6,8 @@
  *                     status; the results of Display;
  *   ScupJob           one menu action: its inputs, a worker function run on the card
  *                     queue, and the PIN-pad prompts it shows while the card waits;
+ *   ScupAction        a menu entry of the CA and EP11 menus: its form, and the cards it
+ *                     needs and what it does with them, run by scup_card_flow_run();
  *   ScupFormDialog    the inputs of an action (descriptions, a certificate file);
  *   ScupReadersDialog the readers with role, PIN pad, card, card type; reader 1 and 2.
  */
