@@ -111,7 +111,7 @@ card_status_check (CardApplet applet, CardOp op, guint16 sw, GError **error)
         break;
       case 0x6A82:
         g_set_error (error, CARD_ERROR, CARD_ERROR_WRONG_CARD_TYPE,
-                     "This is not an %s; insert the right card", card);
+                     "Wrong card: this is not the %s this operation needs", card);
         break;
       case 0x6A84:
         if (applet == CARD_APPLET_EP11)
