@@ -880,6 +880,45 @@ test_deck_two_handles (void)
   harness_teardown ();
 }
 
+/* Only readers 1 and 2 exist: every call that names a reader refuses another number
+ * before touching the deck, and the deck is unchanged afterwards. */
+static void
+test_deck_reader_number (void)
+{
+  static const int bad[] = { 0, 3, -1 };
+  guint8 rsp[OTK_VDECK_RESPONSE_MAX], atr[OTK_VDECK_ATR_MAX];
+  static const guint8 get_info[] = { 0x80, 0x30, 0x00, 0x00, 0x00 };
+  char name[OTK_VDECK_NAME_MAX + 1];
+  unsigned count = 99;
+
+  harness_setup ();
+  g_assert_cmpint (otk_vdeck_card_new (H.deck, "c"), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      size_t len = sizeof rsp, atr_len = sizeof atr;
+      int r = bad[i];
+
+      g_assert_cmpint (otk_vdeck_insert (H.deck, r, "c"), ==, OTK_VDECK_ERR_INVALID);
+      g_assert_cmpint (otk_vdeck_eject (H.deck, r), ==, OTK_VDECK_ERR_INVALID);
+      g_assert_cmpint (otk_vdeck_reader_card (H.deck, r, name, NULL), ==, OTK_VDECK_ERR_INVALID);
+      g_assert_cmpint (otk_vdeck_power_up (H.deck, r, atr, &atr_len), ==, OTK_VDECK_ERR_INVALID);
+      g_assert_cmpint (otk_vdeck_transmit (H.deck, r, get_info, 5, rsp, &len), ==,
+                       OTK_VDECK_ERR_INVALID);
+      g_assert_cmpint (otk_vdeck_pinpad_queue (H.deck, r, OTK_VDECK_PINPAD_DIGITS, "123456"), ==,
+                       OTK_VDECK_ERR_INVALID);
+      g_assert_cmpint (otk_vdeck_pinpad_pending (H.deck, r, &count), ==, OTK_VDECK_ERR_INVALID);
+      g_assert_cmpint (otk_vdeck_pinpad_clear (H.deck, r), ==, OTK_VDECK_ERR_INVALID);
+    }
+  /* The refusals left the card out of both readers and both queues empty. */
+  for (int r = 1; r <= 2; r++)
+    {
+      g_assert_cmpint (otk_vdeck_reader_card (H.deck, r, name, NULL), ==, OTK_VDECK_ERR_NO_CARD);
+      g_assert_cmpint (otk_vdeck_pinpad_pending (H.deck, r, &count), ==, 0);
+      g_assert_cmpuint (count, ==, 0);
+    }
+  harness_teardown ();
+}
+
 typedef struct
 {
   otk_vdeck *deck;
@@ -968,6 +1007,7 @@ main (int argc, char **argv)
   g_test_add_func ("/applets/ca/change-pin", test_ca_change_pin);
   g_test_add_func ("/applets/store/damage", test_store_damage);
   g_test_add_func ("/applets/deck/two-handles", test_deck_two_handles);
+  g_test_add_func ("/applets/deck/reader-number", test_deck_reader_number);
   g_test_add_func ("/applets/deck/threads", test_deck_threads);
   g_test_add_func ("/applets/transport", test_apdu_transport);
   g_test_add_func ("/applets/no-secret-on-wire", test_no_secret_on_wire);
