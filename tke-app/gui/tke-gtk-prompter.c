@@ -148,13 +148,15 @@ ask_finish (Ask *ask, gboolean ok)
       g_cond_signal (&ask->cond);
     }
   g_mutex_unlock (&ask->lock);
-  if (ask->status_handler != 0)
+  /* Without the window, its status area and the handler went with it. */
+  if (ask->status_handler != 0 && status != NULL)
     g_signal_handler_disconnect (status, ask->status_handler);
   ask->status_handler = 0;
   if (dialog == NULL)
     return;
+  /* A password typed and then cancelled is wiped too. */
   if (TKE_IS_QUESTION_DIALOG (dialog))
-    g_free (tke_question_dialog_take_answer (TKE_QUESTION_DIALOG (dialog))); /* only empties */
+    otk_secret_str_free (tke_question_dialog_take_answer (TKE_QUESTION_DIALOG (dialog)));
   gtk_widget_destroy (dialog);
 }
 
@@ -220,7 +222,7 @@ ask_show (gpointer data)
     }
   g_mutex_unlock (&ask->lock);
   ask->dialog = ask_new_dialog (ask);
-  if (ask->kind == ASK_CARD)
+  if (ask->kind == ASK_CARD && ui_reader_status (ask->ui) != NULL)
     {
       OtkReaderStatus *status = ui_reader_status (ask->ui);
 
