@@ -26,13 +26,24 @@ G_DEFINE_TYPE (TkeApplication, tke_application, GTK_TYPE_APPLICATION)
 static gboolean
 on_quit_signal (gpointer data)
 {
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (data));
+  tke_application_quit (TKE_APPLICATION (data));
+  return G_SOURCE_CONTINUE;
+}
+
+void
+tke_application_quit (TkeApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
 
   for (GList *l = windows; l != NULL; l = l->next)
     if (TKE_IS_WINDOW (l->data))
       tke_window_cancel_step (TKE_WINDOW (l->data));
-  g_application_quit (G_APPLICATION (data));
-  return G_SOURCE_CONTINUE;
+  /* Gone from the screen at once: a card call that cannot be interrupted (a PIN pad
+   * waiting for its entry) may hold the card queue until the reader's timeout. */
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    gtk_widget_hide (GTK_WIDGET (l->data));
+  g_application_quit (G_APPLICATION (self));
 }
 
 static void

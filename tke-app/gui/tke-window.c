@@ -263,10 +263,12 @@ on_delete_event (GtkWidget *widget, GdkEvent *event, gpointer data)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
 
-  tke_window_cancel_step (TKE_WINDOW (widget));
   if (app == NULL)
-    return FALSE;
-  g_application_quit (G_APPLICATION (app));
+    {
+      tke_window_cancel_step (TKE_WINDOW (widget));
+      return FALSE;
+    }
+  tke_application_quit (TKE_APPLICATION (app));
   return TRUE;
 }
 

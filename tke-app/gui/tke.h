@@ -36,6 +36,9 @@ CardContext *tke_application_get_context (TkeApplication *self, GError **error);
 /* Card queue thread: the saved reader roles, host PIN entry policy and PIN timeout
  * (org.opentke settings) on @ctx: the app's own context and each ceremony's. */
 void tke_application_apply_settings (TkeApplication *self, CardContext *ctx);
+/* Main thread: cancels the step in progress, hides every window and quits (the main
+ * window's close button, SIGTERM, SIGINT). */
+void tke_application_quit (TkeApplication *self);
 
 /* ---- snapshot of the tables -------------------------------------------------------- */
 
