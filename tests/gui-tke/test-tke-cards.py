@@ -23,6 +23,7 @@ from tke_steps import *  # noqa: E402,F401,F403  (the shared steps of the tke GU
 WRONG_ZONE = "The cards belong to different smart card zones; use cards of the same zone"
 NOT_EMPTY = ("The target EP11 card already holds a signature key or key parts; use an empty "
              "personalized card of the same zone")
+ONE_SIGNATURE_KEY = "The EP11 card already holds a signature key; a card holds only one"
 FILE_PASSWORDS = {"carol": "carol: file secret", "file key part": "file part secret"}
 
 
@@ -124,7 +125,7 @@ def test_copy_refusals(gui):
 def test_copy_key_files(gui):
     """Seed 003 step 1.4: a signature key file and a key part file of this workstation
     copied to the card in reader 2, which then holds the same SKI and verification
-    pattern as the files."""
+    pattern as the files; a second signature key is refused."""
     before = log_text(gui).count("\n")
     menu_step(gui, "Key files", "Create signature key file", [
         ("Administrator name", "carol"),
@@ -146,6 +147,9 @@ def test_copy_key_files(gui):
     text = display_card(gui)
     assert card_field(text, "Signature key") == 'administrator "carol"', text
     assert card_field(text, "  SKI") == ski, text
+    # A card holds one signature key: a second copy is refused, the card keeps carol's.
+    line = drive(gui, "Copy signature key file", [("numbers", "1"), FILE_PASSWORDS["carol"]])
+    expect_refused(gui, "Copy signature key file", line, ONE_SIGNATURE_KEY)
     expect_done(drive(gui, "Copy key part file",
                       [("numbers", "1"), FILE_PASSWORDS["file key part"]]), "Copy key part file")
     text = display_card(gui)
