@@ -105,6 +105,31 @@ def set_immediate_defaults_to_no(gui):
     gui.wait_for(lambda: step_line(gui, title, before), "Set immediate to end")
 
 
+def choosing_nothing_is_refused(gui):
+    """The list of Add crypto units: OK with nothing chosen is refused in the dialog
+    (it says how many to choose); the numbers typed tick the same boxes; Cancel ends the
+    step without an error."""
+    title = "Add crypto units"
+    open_tab(gui, "Crypto units")
+    before = log_text(gui).count("\n")
+    gui.click(main(gui), title)
+    dialog = gui.wait_for(lambda: prompt_dialog(gui, title, "Crypto units to add"),
+                          "the list of Add crypto units")
+    gui.click(dialog, "OK")
+    gui.wait_text(dialog, "Hint", "Choose from 1 to 4 items.")
+    assert dialog.showing, "OK with nothing chosen closed the list"
+    gui.set_text(dialog, "Numbers", "2 1")
+    boxes = dialog.findChildren(lambda n: n.roleName == "check box")
+    ticked = [box.name.split(".")[0] for box in boxes
+              if box.getState().contains(pyatspi.STATE_CHECKED)]
+    assert ticked == ["1", "2"], ticked
+    gui.click(dialog, "Cancel")
+    wait_closed(gui, dialog, "the list to close")
+    line = gui.wait_for(lambda: step_line(gui, title, before), "%s to end" % title)
+    assert line == title + ": Cancelled.", line
+    assert gui.toplevel(("alert",), title) is None, "an error dialog after Cancel"
+
+
 def wait_exit(gui, what):
     """tke ends by itself, and cleanly (SIGTERM closes the windows; it does not kill)."""
     gui.wait_for(lambda: gui.process.poll() is not None, what)
@@ -153,6 +178,8 @@ CASES = [
     ("a card request goes on with the card; the PIN-pad prompt shows reader, timeout and card",
      card_then_pin_pad),
     ("the Set immediate confirmation defaults to No", set_immediate_defaults_to_no),
+    ("a list refuses OK with nothing chosen; typed numbers tick the boxes",
+     choosing_nothing_is_refused),
     ("closing tke during a card request exits", closing_during_a_card_request_exits),
     ("closing tke during the host PIN dialog exits", closing_during_the_host_pin_dialog_exits),
 ]
