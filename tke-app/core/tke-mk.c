@@ -125,8 +125,9 @@ tke_ceremony_mk_set_immediate (TkeCeremony *c, GError **error)
   return run_confirmed (
       c,
       "Set immediate moves the new master key register to the current register and clears the "
-      "new register.  If key storage holds keys under another master key, use "
-      "cryptounit-mk-rotate instead.  This cannot be undone.  Accept the new master key?",
+      "new register.  If key storage holds keys under another master key, rotate instead "
+      "(Rotate in the Master keys tab, or tkectl cryptounit-mk-rotate).  This cannot be "
+      "undone.  Accept the new master key?",
       "set immediate", CU_CMD_SET_IMMEDIATE, error);
 }
 
