@@ -124,12 +124,14 @@ uint16_t
 otk_pin_change_cmd (otk_card *card, const otk_apdu *apdu, otk_pin_record *rec, uint8_t max_tries,
                     uint8_t bit)
 {
-  const uint8_t *new_block = apdu->data + OTK_PIN_BLOCK_LEN;
+  const uint8_t *new_block;
 
   if (apdu->p1 != 0)
     return SW_WRONG_P1P2;
   if (apdu->lc != 2 * OTK_PIN_BLOCK_LEN)
     return SW_WRONG_LENGTH;
+  /* Only now: without data apdu->data is NULL, and NULL + 8 is undefined. */
+  new_block = apdu->data + OTK_PIN_BLOCK_LEN;
   if (otk_pin_block_check (new_block) != 0)
     return SW_WRONG_DATA;
   /* Counter reset and new PIN in one commit. */
