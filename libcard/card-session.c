@@ -188,7 +188,13 @@ card_session_command (CardSession *session, CardOp op, const CardApdu *apdu, Car
       g_propagate_error (error, local);
       return FALSE;
     }
-  return card_status_check (session->applet, op, resp->sw, error);
+  /* A refusal may come with data: callers own @resp only on success. */
+  if (!card_status_check (session->applet, op, resp->sw, error))
+    {
+      card_response_clear (resp);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ISO 9564-1 format 2 block of @pin into @block (8 bytes). */
