@@ -48,8 +48,7 @@ def test_start_and_select(gui):
 
 def test_card_setup(gui):
     Cards(gui).setup()
-    gui.deck_remove(1)
-    gui.deck_remove(2)
+    wait_readers_empty(gui)
     use_source(gui, "Smart cards sign and hold key parts")
 
 

@@ -16,7 +16,7 @@ import pyatspi
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from tke_steps import (CA_PINS, Cards, answer, card_request, log_text, main,  # noqa: E402
-                       open_tab, prompt_dialog, step_line, wait_closed)
+                       open_tab, prompt_dialog, step_line, wait_closed, wait_readers_empty)
 
 CARD = "prompt-admin"
 CARD_PIN = "121212"
@@ -46,10 +46,7 @@ def start(gui):
     gui.start()
     gui.wait_text(main(gui), "Status", "Ready")
     setup_card(gui)
-    # The deck window has seen the cards leave the readers (its rows are made again).
-    for reader in (1, 2):
-        gui.wait_text(gui.deck(), "Virtual reader %d card" % reader, "No card")
-    gui.wait_text(main(gui), "Reader 2 card", "No smart card inserted")
+    wait_readers_empty(gui)
 
 
 def card_then_pin_pad(gui):
@@ -60,7 +57,11 @@ def card_then_pin_pad(gui):
     before = log_text(gui).count("\n")
     gui.click(main(gui), GENERATE)
     request = gui.wait_for(lambda: card_request(gui, GENERATE), "the request for a card")
-    assert gui.text(request, "Card request") == "Insert the smart card into reader 2."
+    assert gui.text(request, "Card request") == "Insert an EP11 smart card into reader 2."
+    hint = gui.text(request, "Hint")
+    assert hint == "The step goes on by itself when the card is in reader 2.", hint
+    # Continue is only for a reader tke cannot watch: here it would do nothing.
+    assert gui.find(request, "push button", "Continue") is None, "a Continue that does nothing"
     gui.wait_text(request, "Reader state", "Reader 2: No smart card inserted")
     gui.deck_insert(CARD, 2)
     wait_closed(gui, request, "the card request to go on by itself")
@@ -74,6 +75,9 @@ def card_then_pin_pad(gui):
     assert card_type.startswith("EP11 smart card"), card_type
     state = gui.text(prompt, "Reader state")
     assert state == "Reader 2: Card inserted (%s)" % card_type, state
+    # Whose card, for which step: what the core asked the PIN for.
+    purpose = gui.text(prompt, "PIN purpose")
+    assert purpose == GENERATE + " asks for the PIN of an EP11 smart card.", purpose
     timeout = gui.text(prompt, "PIN pad timeout")
     assert timeout == "The PIN pad waits 60 seconds for this entry.", timeout
     gui.screenshot("tke-pin-pad-prompt")

@@ -13,7 +13,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from dogtail import rawinput  # noqa: E402
 from tke_steps import *  # noqa: E402,F401,F403  (the shared steps of the tke GUI tests)
 
 
@@ -77,21 +76,33 @@ def test_refresh_panel(gui):
 
 
 def test_selected_checkbox(gui):
-    """A tick in the SELECTED column selects or deselects that unit, as Add and Remove
-    crypto units do.  Clicked with the mouse: GTK 3 does not emit "toggled" for the
-    AT-SPI toggle action of a cell."""
-    def toggle(unit):
+    """A unit is selected or deselected in the table, as Add and Remove crypto units do:
+    through accessibility with the "activate" action of a cell of its row (as Enter or a
+    double click on the row; GTK 3 does not turn the AT-SPI toggle of a tick box into a
+    tick), and its tick box follows."""
+    def cell(unit, column_index):
         table = gui.get(main(gui), "table", "Crypto units table")
-        cell = table.findChildren(lambda n: n.roleName == "table cell")[(unit - 1) * 5 + 2]
-        box = cell.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
-        rawinput.click(box.x + box.width // 2, box.y + box.height // 2)
+        return table.findChildren(lambda n: n.roleName == "table cell")[(unit - 1) * 5
+                                                                       + column_index]
+
+    def activate(unit):  # the CRYPTO UNIT NUM cell of the unit's row
+        assert cell(unit, 1).name == str(unit)
+        cell(unit, 1).doActionNamed("activate")
+
+    def ticked(unit):  # the SELECTED cell
+        return cell(unit, 2).getState().contains(pyatspi.STATE_CHECKED)
+
     open_tab(gui, "Crypto units")
-    toggle(2)
+    assert ticked(2), "unit 2 is not ticked before"
+    activate(2)
     gui.wait_for(lambda: column(rows(gui, "Signature thresholds table", 4), 0) == ["1"],
-                 "the tick to take unit 2 out of the selection")
-    toggle(2)
+                 "activating unit 2 to take it out of the selection")
+    gui.wait_for(lambda: not ticked(2), "the tick of unit 2 to go")
+    assert ticked(1), "unit 1 lost its tick"
+    activate(2)
     gui.wait_for(lambda: column(rows(gui, "Signature thresholds table", 4), 0) == OPERATIONAL,
-                 "the tick to select unit 2 again")
+                 "activating unit 2 to select it again")
+    gui.wait_for(lambda: ticked(2), "the tick of unit 2 to come back")
 
 
 def test_compare(gui):

@@ -234,6 +234,17 @@ class Cards:
             self.setup_zone(ca, zone, {card: CARD_PINS[card] for card in cards})
 
 
+def wait_readers_empty(gui):
+    """Waits until the deck window and tke's status area show both readers empty, as
+    tke-vcard left them: both windows read the deck again on their own, and a person
+    waits for them to catch up.  (Removing a card that the deck window still shows from
+    before would race with its next look at the deck: its Remove button would go
+    insensitive under the click.)"""
+    for reader in (1, 2):
+        gui.wait_text(gui.deck(), "Virtual reader %d card" % reader, "No card")
+        gui.wait_text(main(gui), "Reader %d card" % reader, "No smart card inserted")
+
+
 def deck_insert(gui, card, reader):
     """Inserts @card into @reader with its button in the Virtual card deck window, also when
     the deck's list of cards is longer than the window and the button is scrolled away."""

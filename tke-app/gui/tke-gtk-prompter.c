@@ -51,6 +51,7 @@ typedef struct
   guint n_items, min, max;
   guint reader;
   gboolean insert;
+  gboolean watched; /* ASK_CARD: the worker watches the reader (else Continue) */
 
   /* main thread only */
   GtkWidget *dialog;
@@ -62,6 +63,7 @@ typedef struct
   TkePrompter parent;
   PrompterUi *ui;
   CardContext *ctx;
+  OtkPinPrompt *pin_prompt; /* the job's, outlives the prompter; or NULL */
   GCancellable *cancellable;
   int present[2]; /* reader 1 and 2: card present as last seen, -1 not looked yet */
 } GtkPrompter;
@@ -204,8 +206,8 @@ ask_new_dialog (Ask *ask)
         return GTK_WIDGET (tke_confirm_dialog_new (parent, title, ask->ui->warning, ask->question));
       case ASK_CARD:
       default:
-        return GTK_WIDGET (
-            tke_card_dialog_new (parent, title, ask->reader, ask->insert, ask->question));
+        return GTK_WIDGET (tke_card_dialog_new (parent, title, ask->reader, ask->insert,
+                                                ask->question, ask->watched));
     }
 }
 
@@ -307,6 +309,16 @@ card_present (GtkPrompter *self, int role, CardReader **reader)
   return *reader != NULL ? card_reader_is_card_present (*reader, NULL) : -1;
 }
 
+/* Reads reader @role (a card in it for its type) and shows it in the status area. */
+static void
+post_reader (GtkPrompter *self, int role, CardReader *reader)
+{
+  Note *note = note_new (self, (guint)role, NULL);
+
+  otk_reader_info_probe (reader, &note->info);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_reader, note, note_free);
+}
+
 /* A card came into or went from reader 1 or 2 since the last look: the status area
  * shows it.  A card that has just come is read for its type: the core has no session
  * on it yet (cards the core works with are not touched). */
@@ -317,14 +329,11 @@ watch_readers (GtkPrompter *self)
     {
       CardReader *reader;
       int present = card_present (self, role, &reader);
-      Note *note;
 
       if (present < 0 || present == self->present[role - 1])
         continue;
       self->present[role - 1] = present;
-      note = note_new (self, role, NULL);
-      otk_reader_info_probe (reader, &note->info);
-      g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_reader, note, note_free);
+      post_reader (self, role, reader);
     }
 }
 
@@ -448,6 +457,7 @@ gtk_card (TkePrompter *p, guint reader, gboolean insert, const char *what, GErro
 
   ask->reader = reader;
   ask->insert = insert;
+  ask->watched = self->ctx != NULL && card_context_get_reader (self->ctx, reader, NULL) != NULL;
   ok = card_arrived (self, ask) || ask_wait (self, ask, error);
   ask_release (ask);
   return ok;
@@ -510,7 +520,17 @@ show_message (gpointer data)
 static void
 gtk_pin_pad (TkePrompter *p, guint reader, const char *what)
 {
-  post_note ((GtkPrompter *)p, show_pin_pad, reader, what, 0, 0, TKE_MESSAGE_INFO);
+  GtkPrompter *self = (GtkPrompter *)p;
+
+  /* The prompt that opens for the entry says whose card, and for which step. */
+  if (self->pin_prompt != NULL && (reader == 1 || reader == 2))
+    {
+      g_autofree char *purpose
+          = g_strdup_printf (_ ("%s asks for the PIN of %s."), self->ui->title, what);
+
+      otk_pin_prompt_set_purpose (self->pin_prompt, (int)reader, purpose);
+    }
+  post_note (self, show_pin_pad, reader, what, 0, 0, TKE_MESSAGE_INFO);
 }
 
 static void
@@ -550,7 +570,7 @@ static const TkePrompterVTable gtk_prompter_vtable = {
 
 TkePrompter *
 tke_gtk_prompter_new (TkeWindow *parent, const char *title, const char *warning, CardContext *ctx,
-                      GCancellable *cancellable)
+                      OtkPinPrompt *pin_prompt, GCancellable *cancellable)
 {
   GtkPrompter *self = g_new0 (GtkPrompter, 1);
 
@@ -560,13 +580,17 @@ tke_gtk_prompter_new (TkeWindow *parent, const char *title, const char *warning,
   self->ui->title = g_strdup (title);
   self->ui->warning = g_strdup (warning);
   self->ctx = ctx;
+  self->pin_prompt = pin_prompt;
   self->cancellable = g_object_ref (cancellable);
-  /* What the readers hold at the start: the status area showed it before the step. */
+  /* What the readers hold at the start, read again: the status area looks only every
+   * few seconds, and a card may have gone or come just before the step. */
   for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
     {
       CardReader *reader;
 
       self->present[role - 1] = card_present (self, role, &reader);
+      if (self->present[role - 1] >= 0)
+        post_reader (self, role, reader);
     }
   return &self->parent;
 }

@@ -82,7 +82,8 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   CardContext *cards = NULL;
   gboolean ok = FALSE;
 
-  prompter = tke_gtk_prompter_new (job->window, job->title, job->warning, ctx, job->cancellable);
+  prompter = tke_gtk_prompter_new (job->window, job->title, job->warning, ctx, job->pin_prompt,
+                                   job->cancellable);
   ws = tke_workstation_open (NULL, &error);
   if (ws != NULL)
     ceremony = tke_ceremony_new (ws, prompter, &error);

@@ -19,6 +19,7 @@ struct _TkeWindow
   GtkListStore *thresholds_store;
   GtkListStore *mk_store;
   GtkCellRendererToggle *selected_renderer;
+  GtkTreeView *units_view;
   GtkTextView *card_view;
   OtkReaderStatus *reader_status;
   GtkLabel *status_label;
@@ -106,22 +107,18 @@ tke_window_show_snapshot (TkeWindow *self, const TkeSnapshot *snapshot)
   fill_states (self, snapshot);
 }
 
-/* A tick in the SELECTED column selects or deselects that unit, as Add/Remove do. */
+/* Selects or deselects the unit in row @toggled, as Add/Remove crypto units do. */
 static void
-on_selected_toggled (GtkCellRendererToggle *renderer, char *path, gpointer data)
+toggle_unit (TkeWindow *self, GtkTreePath *toggled)
 {
-  TkeWindow *self = data;
   GtkTreeModel *model = GTK_TREE_MODEL (self->units_store);
-  g_autoptr (GtkTreePath) toggled = gtk_tree_path_new_from_string (path);
-  GArray *nums = g_array_new (FALSE, FALSE, sizeof (guint));
+  GArray *nums;
   GtkTreeIter iter;
   gboolean more;
 
   if (self->busy)
-    {
-      g_array_unref (nums);
-      return;
-    }
+    return;
+  nums = g_array_new (FALSE, FALSE, sizeof (guint));
   for (more = gtk_tree_model_get_iter_first (model, &iter); more;
        more = gtk_tree_model_iter_next (model, &iter))
     {
@@ -136,6 +133,23 @@ on_selected_toggled (GtkCellRendererToggle *renderer, char *path, gpointer data)
         g_array_append_val (nums, num);
     }
   tke_window_set_selection (self, nums);
+}
+
+/* A tick in the SELECTED column, for the mouse. */
+static void
+on_selected_toggled (GtkCellRendererToggle *renderer, char *path, gpointer data)
+{
+  g_autoptr (GtkTreePath) toggled = gtk_tree_path_new_from_string (path);
+
+  toggle_unit (data, toggled);
+}
+
+/* Enter, a double click, or a cell's "activate" action of assistive technology (GTK 3
+ * does not turn the AT-SPI toggle of a cell into "toggled"). */
+static void
+on_unit_activated (GtkTreeView *view, GtkTreePath *path, GtkTreeViewColumn *column, gpointer data)
+{
+  toggle_unit (data, path);
 }
 
 /* ---- status ------------------------------------------------------------------------ */
@@ -303,6 +317,7 @@ tke_window_class_init (TkeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TkeWindow, thresholds_store);
   gtk_widget_class_bind_template_child (widget_class, TkeWindow, mk_store);
   gtk_widget_class_bind_template_child (widget_class, TkeWindow, selected_renderer);
+  gtk_widget_class_bind_template_child (widget_class, TkeWindow, units_view);
   gtk_widget_class_bind_template_child (widget_class, TkeWindow, card_view);
   gtk_widget_class_bind_template_child (widget_class, TkeWindow, reader_status);
   gtk_widget_class_bind_template_child (widget_class, TkeWindow, status_label);
@@ -319,6 +334,7 @@ tke_window_init (TkeWindow *self)
   gtk_container_add (GTK_CONTAINER (self->menu_box), self->menu_bar);
   gtk_widget_show (self->menu_bar);
   g_signal_connect (self->selected_renderer, "toggled", G_CALLBACK (on_selected_toggled), self);
+  g_signal_connect (self->units_view, "row-activated", G_CALLBACK (on_unit_activated), self);
   g_signal_connect (self->reader_status, "refreshed", G_CALLBACK (on_status_refreshed), NULL);
   g_signal_connect (self, "delete-event", G_CALLBACK (on_delete_event), NULL);
   tke_window_add_step_actions (self);

@@ -161,9 +161,10 @@ TkeConfirmDialog *tke_confirm_dialog_new (GtkWindow *parent, const char *title, 
 
 #define TKE_TYPE_CARD_DIALOG (tke_card_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (TkeCardDialog, tke_card_dialog, TKE, CARD_DIALOG, GtkDialog)
-/* Insert (or remove) the card @what (may be NULL) in @reader; Cancel and Continue. */
+/* Insert (or remove) the card @what (may be NULL) in @reader; Cancel, and Continue only
+ * when the reader is not @watched (the step then goes on when the person says so). */
 TkeCardDialog *tke_card_dialog_new (GtkWindow *parent, const char *title, guint reader,
-                                    gboolean insert, const char *what);
+                                    gboolean insert, const char *what, gboolean watched);
 /* What the reader holds now ("Reader 2: No smart card inserted"). */
 void tke_card_dialog_set_reader_state (TkeCardDialog *self, const char *state);
 
@@ -179,9 +180,11 @@ void tke_progress_dialog_set (TkeProgressDialog *self, const char *what, guint d
  * NULL) is shown above every confirmation.  Questions become dialogs over @parent on the main
  * thread; the calling (worker) thread waits for the answer.  @ctx (may be NULL) lets the "insert a
  * card" prompt go on by itself when the card arrives; it is used from the calling thread only.
+ * @pin_prompt (may be NULL; must outlive the prompter) is told what each PIN-pad entry is for.
  * @cancellable ends every wait with TKE_ERROR_CANCELLED.  Freeing the prompter closes the progress
  * and PIN-pad windows it opened. */
 TkePrompter *tke_gtk_prompter_new (TkeWindow *parent, const char *title, const char *warning,
-                                   CardContext *ctx, GCancellable *cancellable);
+                                   CardContext *ctx, OtkPinPrompt *pin_prompt,
+                                   GCancellable *cancellable);
 
 G_END_DECLS

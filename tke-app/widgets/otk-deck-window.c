@@ -23,6 +23,7 @@ struct _OtkDeckWindow
   GCancellable *cancellable;
   guint refresh_id;
   gboolean refreshing;
+  gboolean refresh_again; /* asked for while a look was running: it may predate the change */
 };
 
 G_DEFINE_TYPE (OtkDeckWindow, otk_deck_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -246,8 +247,11 @@ on_snapshot_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   window->refreshing = FALSE;
   self = finish_op (source, result, user_data, &snapshot, NULL);
-  if (self != NULL)
-    show_snapshot (self, snapshot);
+  if (self == NULL)
+    return;
+  show_snapshot (self, snapshot);
+  if (self->refresh_again)
+    otk_deck_window_refresh (self);
 }
 
 void
@@ -255,9 +259,15 @@ otk_deck_window_refresh (OtkDeckWindow *self)
 {
   g_return_if_fail (OTK_IS_DECK_WINDOW (self));
 
+  /* One look at a time; a look asked for meanwhile follows it, so that what an
+   * operation of this window changed shows at once, not a second later. */
   if (self->refreshing)
-    return;
+    {
+      self->refresh_again = TRUE;
+      return;
+    }
   self->refreshing = TRUE;
+  self->refresh_again = FALSE;
   run_op (self, OTK_DECK_OP_SNAPSHOT, 0, NULL, on_snapshot_done);
 }
 

@@ -10,6 +10,7 @@ struct _OtkPinPadDialog
   GtkDialog parent_instance;
 
   GtkLabel *heading_label;
+  GtkLabel *purpose_label;
   GtkLabel *what_label;
   GtkLabel *timeout_label;
   GtkLabel *reader_state_label;
@@ -82,6 +83,7 @@ otk_pin_pad_dialog_class_init (OtkPinPadDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/opentke/widgets/otk-pin-pad-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, purpose_label);
   gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, what_label);
   gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, timeout_label);
   gtk_widget_class_bind_template_child (widget_class, OtkPinPadDialog, reader_state_label);
@@ -141,4 +143,13 @@ otk_pin_pad_dialog_set_reader_state (OtkPinPadDialog *self, const char *state)
 
   gtk_label_set_text (self->reader_state_label, state != NULL ? state : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reader_state_label), state != NULL);
+}
+
+void
+otk_pin_pad_dialog_set_purpose (OtkPinPadDialog *self, const char *purpose)
+{
+  g_return_if_fail (OTK_IS_PIN_PAD_DIALOG (self));
+
+  gtk_label_set_text (self->purpose_label, purpose != NULL ? purpose : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->purpose_label), purpose != NULL && purpose[0] != '\0');
 }

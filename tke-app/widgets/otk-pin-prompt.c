@@ -15,15 +15,18 @@ struct _OtkPinPrompt
   OtkPinPadDialog *dialog;
   int dialog_reader;
   gulong status_handler;
+  char *purpose[2]; /* reader 1 and 2: what the program asked the PIN for, or NULL */
 };
 
-/* What the hook asks of the main thread: open (reader 1 or 2) or close (reader 0). */
+/* What the hook asks of the main thread: open (reader 1 or 2) or close (reader 0); or,
+ * with @purpose_only, what the next entries on @reader are for. */
 typedef struct
 {
   OtkPinPrompt *prompt;
   int reader;
   char *what;
   guint timeout_s;
+  gboolean purpose_only;
 } PromptChange;
 
 static void
@@ -31,6 +34,8 @@ prompt_clear (gpointer data)
 {
   OtkPinPrompt *prompt = data;
 
+  g_clear_pointer (&prompt->purpose[0], g_free);
+  g_clear_pointer (&prompt->purpose[1], g_free);
   g_clear_weak_pointer (&prompt->status);
   g_clear_object (&prompt->parent);
   g_clear_object (&prompt->cancellable);
@@ -67,12 +72,14 @@ prompt_open (OtkPinPrompt *prompt, int reader, const char *what, guint timeout_s
   if (prompt->dialog != NULL && prompt->dialog_reader == reader)
     {
       otk_pin_pad_dialog_restart (prompt->dialog, what, timeout_s);
+      otk_pin_pad_dialog_set_purpose (prompt->dialog, prompt->purpose[reader - 1]);
       return;
     }
   prompt_close (prompt);
   prompt->dialog
       = otk_pin_pad_dialog_new (prompt->parent, reader, what, timeout_s, prompt->cancellable);
   prompt->dialog_reader = reader;
+  otk_pin_pad_dialog_set_purpose (prompt->dialog, prompt->purpose[reader - 1]);
   /* Not modal: the virtual deck's PIN pad is another window of this program. */
   gtk_window_set_modal (GTK_WINDOW (prompt->dialog), FALSE);
   if (prompt->status != NULL)
@@ -88,8 +95,16 @@ static gboolean
 apply_change (gpointer data)
 {
   PromptChange *change = data;
+  OtkPinPrompt *prompt = change->prompt;
 
-  if (change->reader == 0)
+  if (change->purpose_only)
+    {
+      g_free (prompt->purpose[change->reader - 1]);
+      prompt->purpose[change->reader - 1] = g_strdup (change->what);
+      if (prompt->dialog != NULL && prompt->dialog_reader == change->reader)
+        otk_pin_pad_dialog_set_purpose (prompt->dialog, change->what);
+    }
+  else if (change->reader == 0)
     prompt_close (change->prompt);
   else
     prompt_open (change->prompt, change->reader, change->what, change->timeout_s);
@@ -107,7 +122,8 @@ change_free (gpointer data)
 }
 
 static void
-queue_change (OtkPinPrompt *prompt, int reader, char *what, guint timeout_s)
+queue_change_full (OtkPinPrompt *prompt, int reader, char *what, guint timeout_s,
+                   gboolean purpose_only)
 {
   PromptChange *change = g_new0 (PromptChange, 1);
 
@@ -115,7 +131,21 @@ queue_change (OtkPinPrompt *prompt, int reader, char *what, guint timeout_s)
   change->reader = reader;
   change->what = what;
   change->timeout_s = timeout_s;
+  change->purpose_only = purpose_only;
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_change, change, change_free);
+}
+
+static void
+queue_change (OtkPinPrompt *prompt, int reader, char *what, guint timeout_s)
+{
+  queue_change_full (prompt, reader, what, timeout_s, FALSE);
+}
+
+void
+otk_pin_prompt_set_purpose (OtkPinPrompt *prompt, int reader, const char *purpose)
+{
+  g_return_if_fail (reader == 1 || reader == 2);
+  queue_change_full (prompt, reader, g_strdup (purpose), 0, TRUE);
 }
 
 /* libcard's hook, on the thread of the card call. */

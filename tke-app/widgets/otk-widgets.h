@@ -163,6 +163,9 @@ OtkPinPadDialog *otk_pin_pad_dialog_new (GtkWindow *parent, int reader, const ch
 void otk_pin_pad_dialog_restart (OtkPinPadDialog *self, const char *what, guint timeout_s);
 /* What the reader holds now ("Reader 2: Card inserted (EP11 smart card)"); NULL hides it. */
 void otk_pin_pad_dialog_set_reader_state (OtkPinPadDialog *self, const char *state);
+/* What the program asks the PIN for ("Add administrator asks for the PIN of ..."); NULL
+ * hides it. */
+void otk_pin_pad_dialog_set_purpose (OtkPinPadDialog *self, const char *purpose);
 
 /* The PIN-pad prompt of one job, following libcard's per-entry hook: it opens when a
  * reader starts waiting for a PIN on its PIN pad (which reader, what to type, the
@@ -178,6 +181,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OtkPinPrompt, otk_pin_prompt_free)
  * then back to none (closing a prompt left open). */
 void otk_pin_prompt_attach (OtkPinPrompt *prompt, CardContext *ctx);
 void otk_pin_prompt_detach (OtkPinPrompt *prompt, CardContext *ctx);
+/* Any thread: what the next PIN-pad entries on @reader (1 or 2) are for, shown in the
+ * prompt until set again: whose card, which step. */
+void otk_pin_prompt_set_purpose (OtkPinPrompt *prompt, int reader, const char *purpose);
 
 /* ---- how a job ended ---------------------------------------------------------------- */
 

@@ -84,20 +84,44 @@ otk_workstation_open_context (const OtkWorkstationOptions *options, GError **err
 #endif
 }
 
+#ifdef OTK_HAVE_DECK_WINDOW
+/* Puts @window beside @main_window, both on the screen, so that both can be used at
+ * once: as wide as the room beside the main window leaves (at least its own minimum
+ * width, then overlapping the main window rather than leaving the screen). */
+static void
+place_beside (GtkWindow *window, GtkWindow *main_window)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+  GdkMonitor *monitor = gdk_display_get_primary_monitor (display);
+  GdkRectangle area = { 0, 0, 0, 0 };
+  int main_width = 0, min_width = 0, width, height = 0, x;
+
+  if (monitor == NULL)
+    monitor = gdk_display_get_monitor (display, 0);
+  if (monitor == NULL)
+    return;
+  gdk_monitor_get_workarea (monitor, &area);
+  gtk_window_get_size (main_window, &main_width, NULL);
+  gtk_window_get_default_size (window, &width, &height);
+  gtk_widget_get_preferred_width (GTK_WIDGET (window), &min_width, NULL);
+  width = MAX (min_width, MIN (width, area.width - main_width - 16));
+  x = MAX (area.x, MIN (area.x + main_width + 16, area.x + area.width - width));
+  gtk_window_set_default_size (window, width, MIN (height, area.height));
+  gtk_window_move (window, x, area.y);
+}
+#endif
+
 void
 otk_workstation_present_deck (GtkApplication *app, GtkWindow *main_window,
                               const OtkWorkstationOptions *options)
 {
 #ifdef OTK_HAVE_DECK_WINDOW
   OtkDeckWindow *deck;
-  int width = 0;
 
   if (!options->use_virtual)
     return;
   deck = otk_deck_window_new (app, deck_or_default (options));
-  /* Beside the main window, so that both can be used at once. */
-  gtk_window_get_size (main_window, &width, NULL);
-  gtk_window_move (GTK_WINDOW (deck), width + 16, 0);
+  place_beside (GTK_WINDOW (deck), main_window);
   gtk_window_present (GTK_WINDOW (deck));
 #endif
 }
