@@ -29,6 +29,11 @@ struct _CardReader
   gboolean card_present;
   gboolean attached; /* in the backend's last list */
   CardReaderRole role;
+  /* The open session through which a PIN of the card in this reader was last verified,
+   * or NULL: card_reader_is_unlocked() asks the card through it.  Cleared when it is
+   * closed, when any session selects an applet on this reader (which locks the card
+   * again) and when the card is reset or a PIN entry fails. */
+  CardSession *unlocked_by;
 };
 
 enum

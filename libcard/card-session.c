@@ -24,6 +24,9 @@ select_applet (CardSession *session, GError **error)
   CardResponse resp = { 0 };
   gboolean ok;
 
+  /* SELECT drops the PIN states of the card (docs/card-protocol.md §2), whichever
+   * session sends it. */
+  session->reader->unlocked_by = NULL;
   select.data = session->applet == CARD_APPLET_CA ? aid_ca : aid_ep11;
   select.data_len = session->applet == CARD_APPLET_CA ? sizeof aid_ca : sizeof aid_ep11;
   ok = card_session_command (session, CARD_OP_OTHER, &select, &resp, error);
@@ -41,14 +44,15 @@ select_applet (CardSession *session, GError **error)
   return ok;
 }
 
-/* After CARD_RESET: reconnect, check that it is the same card, select again. */
+/* After a reset (@reset TRUE: made by this session; FALSE: CARD_RESET seen, made by
+ * another program): reconnect, check that it is the same card, select again. */
 static gboolean
-recover_from_reset (CardSession *session, GError **error)
+reconnect_after_reset (CardSession *session, gboolean reset, GError **error)
 {
   CardBackend *backend = session->ctx->backend;
   g_autoptr (GBytes) identity = NULL;
 
-  if (!backend->klass->reconnect (backend, session->conn, FALSE, error))
+  if (!backend->klass->reconnect (backend, session->conn, reset, error))
     return FALSE;
   identity = backend->klass->get_identity (backend, session->conn, error);
   if (identity == NULL)
@@ -62,6 +66,18 @@ recover_from_reset (CardSession *session, GError **error)
       return FALSE;
     }
   return select_applet (session, error);
+}
+
+static gboolean
+select_in_transaction (CardSession *session, GError **error)
+{
+  gboolean ok;
+
+  if (!card_session_begin (session, error))
+    return FALSE;
+  ok = select_applet (session, error);
+  card_session_end (session);
+  return ok;
 }
 
 CardSession *
@@ -79,14 +95,8 @@ card_session_open (CardReader *reader, CardApplet applet, GError **error)
   session->identity = backend->klass->get_identity (backend, session->conn, error);
   if (session->identity == NULL)
     goto fail;
-  if (!card_session_begin (session, error))
+  if (!select_in_transaction (session, error))
     goto fail;
-  if (!select_applet (session, error))
-    {
-      card_session_end (session);
-      goto fail;
-    }
-  card_session_end (session);
   return session;
 
 fail:
@@ -102,6 +112,9 @@ card_session_close (CardSession *session)
   if (session == NULL)
     return;
   backend = session->ctx->backend;
+  /* Nobody can use the PIN verified through it any more: the next session selects. */
+  if (session->reader->unlocked_by == session)
+    session->reader->unlocked_by = NULL;
   if (session->in_transaction)
     card_session_end (session);
   if (session->conn != NULL)
@@ -134,7 +147,7 @@ card_session_begin (CardSession *session, GError **error)
        * usable again once it is known to be the same card; PIN states are
        * lost, and the operation that follows finds that out itself. */
       g_clear_error (&local);
-      if (!recover_from_reset (session, error))
+      if (!reconnect_after_reset (session, FALSE, error))
         return FALSE;
       if (!backend->klass->begin_transaction (backend, session->conn, error))
         return FALSE;
@@ -163,7 +176,7 @@ handle_transport_error (CardSession *session, GError **error)
 
   if (error == NULL || !g_error_matches (*error, CARD_ERROR, CARD_ERROR_CARD_RESET))
     return;
-  if (!recover_from_reset (session, &recover_error))
+  if (!reconnect_after_reset (session, FALSE, &recover_error))
     {
       g_clear_error (error);
       g_propagate_error (error, recover_error);
@@ -349,6 +362,27 @@ announce_pin_entry (CardSession *session, const char *what, gboolean begin)
                           ctx->pin_prompt_data);
 }
 
+/* The status word of a PIN entry as an error, and what it did to the card's PIN state:
+ * a verified PIN (VERIFY, or CHANGE, which counts as one) is remembered for
+ * card_reader_is_unlocked(); a wrong PIN or a blocked card clears the card's state. */
+static gboolean
+pin_entry_outcome (CardSession *session, CardOp op, CardPinOp pin_op, guint16 sw, GError **error)
+{
+  GError *local = NULL;
+
+  if (card_status_check (session->applet, op, sw, &local))
+    {
+      if (pin_op != CARD_PIN_OP_MODIFY)
+        session->reader->unlocked_by = session;
+      return TRUE;
+    }
+  if (g_error_matches (local, CARD_ERROR, CARD_ERROR_WRONG_PIN)
+      || g_error_matches (local, CARD_ERROR, CARD_ERROR_BLOCKED))
+    session->reader->unlocked_by = NULL;
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
 gboolean
 card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_op, const guint8 *apdu,
                         gsize apdu_len, guint16 offset_old, guint16 offset_new, GError **error)
@@ -411,7 +445,7 @@ card_session_enter_pin (CardSession *session, CardOp op, CardPinOp pin_op, const
                    session->reader->name);
       return FALSE;
     }
-  return card_status_check (session->applet, op, sw, error);
+  return pin_entry_outcome (session, op, pin_op, sw, error);
 }
 
 void
@@ -525,6 +559,37 @@ out:
       return FALSE;
     }
   return verified;
+}
+
+gboolean
+card_reader_is_unlocked (CardReader *reader, CardType *type, CardState *state)
+{
+  CardSession *session = reader->unlocked_by;
+  g_autoptr (GError) error = NULL;
+
+  if (session == NULL)
+    return FALSE;
+  /* The card itself answers, through the session that unlocked it: a card removed,
+   * swapped or reset since then fails here or answers "not verified". */
+  if (!card_session_is_unlocked (session, NULL, &error))
+    {
+      g_debug ("%s: not unlocked (%s)", reader->name, error != NULL ? error->message : "PIN state");
+      if (reader->unlocked_by == session)
+        reader->unlocked_by = NULL;
+      return FALSE;
+    }
+  if (type != NULL)
+    *type = session->card_type;
+  if (state != NULL)
+    *state = session->card_state;
+  return TRUE;
+}
+
+gboolean
+card_session_reset (CardSession *session, GError **error)
+{
+  g_return_val_if_fail (!session->in_transaction, FALSE);
+  return reconnect_after_reset (session, TRUE, error);
 }
 
 gboolean

@@ -12,7 +12,9 @@
  * PINs are entered on the PIN pad of the reader: no function of this header takes
  * a PIN.  Operations that need the PIN do not ask for it themselves: call
  * card_ep11_verify_pin() / card_ca_verify_pins() first (after telling the user to
- * type on the PIN pad); the card stays unlocked until it is removed or reset.
+ * type on the PIN pad); the card stays unlocked until it is removed or reset, or an
+ * applet is selected on it again (card_session_open() selects: keep the session open).
+ * card_reader_is_unlocked() tells the status area whether a reader's card is unlocked.
  *
  * Threads: a context, its readers and sessions are used from one thread at a
  * time (card I/O blocks: never on the GTK main thread).  Every function that fails sets a GError in
@@ -191,9 +193,23 @@ typedef enum
 CardType card_session_get_card_type (CardSession *session);
 CardState card_session_get_card_state (CardSession *session);
 
-/* Whether the PIN (CA card: both PINs) was verified since the card was inserted or
- * reset.  FALSE without error when not.  @tries_left (nullable) gets the tries left. */
+/* Whether the PIN (CA card: both PINs) was verified since the card was inserted, reset
+ * or last selected.  FALSE without error when not.  @tries_left (nullable) gets the tries
+ * left. */
 gboolean card_session_is_unlocked (CardSession *session, int *tries_left, GError **error);
+
+/* Resets the card (as pulling it out and back would): its PIN states are lost, the
+ * session goes on with its applet selected again.  Locks a card on purpose. */
+gboolean card_session_reset (CardSession *session, GError **error);
+
+/* Whether the card in @reader is unlocked by this program: its PIN (CA card: both PINs)
+ * was verified through a session of this context that is still open, and the card itself
+ * says so now.  Not unlocked once that session is closed, the card is removed, swapped or
+ * reset, a wrong PIN is entered, or any session selects an applet on it (the card forgets
+ * its PIN states then).  Asks the card through that session, so it never locks the card
+ * as opening a session to look would.  @type and @state (nullable) get the card's type and
+ * state as that session knows them.  Context thread only, like every card call. */
+gboolean card_reader_is_unlocked (CardReader *reader, CardType *type, CardState *state);
 
 /* ---- card contents --------------------------------------------------------- */
 

@@ -740,6 +740,114 @@ test_pin_prompt_hook (Fixture *f, gconstpointer data)
   g_assert_cmpuint (seen->len, ==, 0);
 }
 
+/* card_reader_is_unlocked() says what the card says, for the card this program unlocked. */
+static void
+assert_unlocked (Fixture *f, int reader, gboolean unlocked, CardType expected_type)
+{
+  CardType type = CARD_TYPE_BLANK;
+  CardState state = CARD_STATE_BLANK;
+
+  g_assert_cmpint (card_reader_is_unlocked (f->reader[reader], &type, &state), ==, unlocked);
+  if (unlocked)
+    {
+      g_assert_cmpint (type, ==, expected_type);
+      g_assert_cmpint (state, ==, CARD_STATE_PERSONALIZED);
+    }
+}
+
+/* A reader's card is unlocked after its PIN, and no longer after a wrong PIN, a removal, a
+ * reset, another session's SELECT, or once the session that unlocked it is closed. */
+static void
+test_reader_unlocked (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CardSession) ca = make_ca (f, 1, "Zone A", NULL, 0);
+  g_autoptr (CardSession) ep11 = NULL;
+  g_autofree char *name = NULL;
+  GError *error = NULL;
+
+  /* Personalizing sets the PIN; it does not count as entering it. */
+  ep11 = make_ep11 (f, ca, 2, &name);
+  assert_unlocked (f, 2, FALSE, 0);
+  unlock_ep11 (f, ep11, EP11_PIN);
+  assert_unlocked (f, 2, TRUE, CARD_TYPE_EP11);
+  /* Asking does not lock it: the session still works with the PIN. */
+  assert_unlocked (f, 2, TRUE, CARD_TYPE_EP11);
+  g_assert_true (card_session_is_unlocked (ep11, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Removed and put back under the open session. */
+  insert (f, name, 2);
+  assert_unlocked (f, 2, FALSE, 0);
+  ep11 = reinsert (f, &ep11, CARD_APPLET_EP11);
+  assert_unlocked (f, 2, FALSE, 0);
+  unlock_ep11 (f, ep11, EP11_PIN);
+  assert_unlocked (f, 2, TRUE, CARD_TYPE_EP11);
+
+  /* Reset: the session goes on, the card is locked. */
+  card_session_reset (ep11, &error);
+  g_assert_no_error (error);
+  assert_unlocked (f, 2, FALSE, 0);
+  g_assert_false (card_session_is_unlocked (ep11, NULL, &error));
+  g_assert_no_error (error);
+  /* A wrong PIN does not unlock it. */
+  pin (f, 2, "000000");
+  assert_refused (card_ep11_verify_pin (ep11, &error), &error, CARD_ERROR_WRONG_PIN);
+  assert_unlocked (f, 2, FALSE, 0);
+  unlock_ep11 (f, ep11, EP11_PIN);
+  assert_unlocked (f, 2, TRUE, CARD_TYPE_EP11);
+
+  /* Another session selects the applet: the card forgets the PIN. */
+  {
+    g_autoptr (CardSession) other = open_session (f, 2, CARD_APPLET_EP11);
+
+    assert_unlocked (f, 2, FALSE, 0);
+    g_assert_false (card_session_is_unlocked (ep11, NULL, &error));
+    g_assert_no_error (error);
+  }
+  unlock_ep11 (f, ep11, EP11_PIN);
+  assert_unlocked (f, 2, TRUE, CARD_TYPE_EP11);
+
+  /* Reset by another program (PC/SC: another context on the same reader). */
+  if (use_pcsc ())
+    {
+      g_autoptr (CardContext) other_ctx = card_context_new_pcsc (&error);
+      CardReader *other_reader = NULL;
+      g_autoptr (CardSession) other = NULL;
+
+      g_assert_no_error (error);
+      other_reader = card_context_get_reader (other_ctx, CARD_READER_2, &error);
+      g_assert_no_error (error);
+      other = card_session_open (other_reader, CARD_APPLET_EP11, &error);
+      g_assert_no_error (error);
+      unlock_ep11 (f, ep11, EP11_PIN);
+      assert_unlocked (f, 2, TRUE, CARD_TYPE_EP11);
+      card_session_reset (other, &error);
+      g_assert_no_error (error);
+      assert_unlocked (f, 2, FALSE, 0);
+      unlock_ep11 (f, ep11, EP11_PIN);
+      assert_unlocked (f, 2, TRUE, CARD_TYPE_EP11);
+    }
+
+  /* The session that unlocked it is closed: nothing here can use the PIN any more. */
+  card_session_close (g_steal_pointer (&ep11));
+  assert_unlocked (f, 2, FALSE, 0);
+
+  /* CA card: unlocked with both PINs for the enrolment; PIN 1 alone is not enough. */
+  assert_unlocked (f, 1, TRUE, CARD_TYPE_CA);
+  ca = reinsert (f, &ca, CARD_APPLET_CA);
+  pin (f, 1, CA_PIN1);
+  pin (f, 1, "000000");
+  assert_refused (card_ca_verify_pins (ca, &error), &error, CARD_ERROR_WRONG_PIN);
+  assert_unlocked (f, 1, FALSE, 0);
+  /* PIN 1 stays verified: only PIN 2 is asked again. */
+  pin (f, 1, CA_PIN2);
+  card_ca_verify_pins (ca, &error);
+  g_assert_no_error (error);
+  assert_unlocked (f, 1, TRUE, CARD_TYPE_CA);
+  eject (f, 1);
+  assert_unlocked (f, 1, FALSE, 0);
+}
+
 static void
 test_ep11_signature_key (Fixture *f, gconstpointer data)
 {
@@ -1243,6 +1351,7 @@ main (int argc, char **argv)
   ADD ("/card/ep11/change-pin", test_ep11_change_pin);
   ADD ("/card/session/pin-prompt-hook", test_pin_prompt_hook);
   ADD ("/card/ep11/pin-pad-outcomes", test_ep11_pin_pad_outcomes);
+  ADD ("/card/session/reader-unlocked", test_reader_unlocked);
   ADD ("/card/ep11/signature-key-sign", test_ep11_signature_key);
   ADD ("/card/ep11/key-parts", test_ep11_key_parts);
   ADD ("/card/ep11/export", test_ep11_export);
