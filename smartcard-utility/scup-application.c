@@ -53,7 +53,9 @@ scup_application_shutdown (GApplication *application)
 {
   ScupApplication *self = SCUP_APPLICATION (application);
 
-  /* Waits for the card call in progress: the card is left before or after it. */
+  /* Waits for the card call in progress: the card is left before or after it.  A PIN
+   * asked for on the keyboard is not waited for any more. */
+  otk_host_pin_cancel_pending ();
   g_clear_pointer (&self->queue, otk_card_queue_free);
   g_clear_pointer (&self->ctx, card_context_free);
   G_APPLICATION_CLASS (scup_application_parent_class)->shutdown (application);

@@ -101,7 +101,6 @@ initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
   g_autoptr (CardSession) ca = scup_open_card (ctx, CARD_READER_1, CARD_APPLET_CA, error);
   g_autoptr (CardCaInfo) info = NULL;
   g_autofree char *zone = NULL;
-  gboolean ok;
 
   if (ca == NULL)
     return FALSE;
@@ -124,12 +123,7 @@ initialize_ca (ScupJob *job, CardContext *ctx, GError **error)
     }
   if (!scup_job_check_cancelled (job, error))
     return FALSE;
-  scup_job_pin_prompt_begin (job, CARD_READER_1,
-                             _ ("Set the first CA PIN (six digits) and enter it again. Then set "
-                                "the second CA PIN and enter it again."));
-  ok = card_ca_personalize (ca, error);
-  scup_job_pin_prompt_end (job);
-  if (!ok || !card_ca_get_info (ca, &info, error))
+  if (!card_ca_personalize (ca, error) || !card_ca_get_info (ca, &info, error))
     return FALSE;
   zone = otk_hex_encode (info->zone_id, sizeof info->zone_id);
   job->done_message = g_strdup_printf (_ ("The CA smart card of zone \"%s\" is ready (zone ID "

@@ -59,11 +59,7 @@ scup_card_flow_run (ScupJob *job, CardContext *ctx, GError **error)
     if (action->cards[i]->unlock
         && (!scup_unlock_card (job, cards[i], error) || !scup_job_check_cancelled (job, error)))
       goto out;
-  if (action->pin_prompt != NULL)
-    scup_job_pin_prompt_begin (job, action->cards[0]->reader, _ (action->pin_prompt));
   ok = run_card_op (job, action, cards, error);
-  if (action->pin_prompt != NULL)
-    scup_job_pin_prompt_end (job);
   if (ok && action->done != NULL)
     job->done_message = g_strdup (_ (action->done));
 out:

@@ -152,8 +152,6 @@ const ScupAction scup_ep11_actions[] = {
     .descriptions = TRUE,
     .collect = collect_description,
     .cards = { &enrolled_ep11 },
-    .pin_prompt = N_ ("Set the PIN of the EP11 smart card: six digits, then the same six digits "
-                      "again."),
     .op = personalize_ep11 },
   { .name = "ep11-unblock",
     .title = N_ ("Unblock EP11 smart card"),
@@ -163,14 +161,11 @@ const ScupAction scup_ep11_actions[] = {
           "for the EP11 card, twice, on the PIN pad of reader 2."),
     .ok_label = N_ ("_Unblock"),
     .cards = { &personalized_ep11, &zone_ca },
-    .pin_prompt = N_ ("Set a new PIN for the EP11 smart card: six digits, then the same six digits "
-                      "again."),
     .pair_op = card_ep11_unblock,
     .done = N_ ("The EP11 smart card in reader 2 is unblocked and has its new PIN.") },
   { .name = "ep11-change-pin",
     .title = N_ ("Change PIN"),
     .cards = { &personalized_ep11 },
-    .pin_prompt = N_ ("Enter the current PIN, then the new PIN, then the new PIN again."),
     .card_op = card_ep11_change_pin,
     .done = N_ ("The PIN of the EP11 smart card in reader 2 is changed.") },
   { .name = "ep11-display",

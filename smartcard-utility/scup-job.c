@@ -1,6 +1,7 @@
 /* scup-job.c: one menu action at a time.  The action's worker function runs on the card
- * queue; around each libcard call that waits for PIN-pad entries it asks the main
- * thread to show the PIN-pad prompt.  The outcome comes back to the main thread. */
+ * queue; the shared PIN-pad prompt (OtkPinPrompt) opens and closes with each entry on a
+ * reader's PIN pad, as libcard's hook reports them.  The outcome comes back to the main
+ * thread. */
 #include "scup.h"
 
 #include <glib/gi18n.h>
@@ -13,7 +14,8 @@ scup_job_new (ScupWindow *window, const char *title)
   job->window = g_object_ref (window);
   job->title = g_strdup (title);
   job->cancellable = g_cancellable_new ();
-  job->pin_timeout_s = 60;
+  job->pin_prompt = otk_pin_prompt_new (GTK_WINDOW (window), scup_window_get_reader_status (window),
+                                        job->cancellable);
   return job;
 }
 
@@ -22,8 +24,7 @@ scup_job_free (ScupJob *job)
 {
   if (job == NULL)
     return;
-  if (job->pin_dialog != NULL)
-    gtk_widget_destroy (GTK_WIDGET (job->pin_dialog));
+  g_clear_pointer (&job->pin_prompt, otk_pin_prompt_free);
   g_clear_object (&job->window);
   g_clear_object (&job->cancellable);
   g_clear_pointer (&job->file, g_bytes_unref);
@@ -35,106 +36,48 @@ scup_job_free (ScupJob *job)
   g_free (job);
 }
 
-/* ---- PIN-pad prompt, asked for by the worker ---------------------------------------- */
+/* ---- the reader status, updated by the worker -------------------------------------- */
 
 typedef struct
 {
-  ScupJob *job;
-  int reader; /* 0: hide the prompt */
-  char *what;
-  guint restart_timeout_s; /* not 0: the PIN pad starts the next entry: count again */
-} PromptRequest;
-
-static void
-prompt_request_free (gpointer data)
-{
-  PromptRequest *request = data;
-
-  g_free (request->what);
-  g_free (request);
-}
+  ScupWindow *window;
+  int reader;
+  OtkReaderInfo info;
+} ReaderNote;
 
 static gboolean
-apply_prompt_request (gpointer data)
+show_reader_note (gpointer data)
 {
-  PromptRequest *request = data;
-  ScupJob *job = request->job;
+  ReaderNote *note = data;
 
-  if (request->restart_timeout_s != 0)
-    {
-      if (job->pin_dialog != NULL)
-        otk_pin_pad_dialog_restart (job->pin_dialog, request->what, request->restart_timeout_s);
-      return G_SOURCE_REMOVE;
-    }
-  /* The job outlives its prompts: it is freed after the worker returned, and this
-   * source was queued before the worker's result. */
-  if (job->pin_dialog != NULL)
-    {
-      gtk_widget_destroy (GTK_WIDGET (job->pin_dialog));
-      job->pin_dialog = NULL;
-    }
-  if (request->reader != 0)
-    {
-      job->pin_dialog
-          = otk_pin_pad_dialog_new (GTK_WINDOW (job->window), request->reader, request->what,
-                                    job->pin_timeout_s, job->cancellable);
-      /* Not modal: the virtual deck's PIN pad is another window of this program. */
-      gtk_window_set_modal (GTK_WINDOW (job->pin_dialog), FALSE);
-      gtk_widget_show (GTK_WIDGET (job->pin_dialog));
-    }
+  otk_reader_status_set (scup_window_get_reader_status (note->window), note->reader, &note->info);
   return G_SOURCE_REMOVE;
 }
 
 static void
-queue_prompt_request (PromptRequest *request)
+reader_note_free (gpointer data)
 {
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, apply_prompt_request, request,
-                              prompt_request_free);
+  ReaderNote *note = data;
+
+  g_object_unref (note->window);
+  otk_reader_info_clear (&note->info);
+  g_free (note);
 }
 
 void
-scup_job_pin_prompt_begin (ScupJob *job, CardReaderRole reader, const char *what)
+scup_job_show_reader (ScupJob *job, CardReader *reader)
 {
-  PromptRequest *request;
-  CardReader *card_reader
-      = job->ctx != NULL ? card_context_get_reader (job->ctx, reader, NULL) : NULL;
+  ReaderNote *note;
 
-  /* A reader without PIN pad: the PIN is asked for on the keyboard (when allowed),
-   * a PIN-pad prompt would mislead. */
-  if (card_reader != NULL && !card_reader_has_pin_pad (card_reader))
+  /* No window: the flows run without a display in test-scup-flows. */
+  if (job->window == NULL || card_reader_get_role (reader) == 0)
     return;
-  request = g_new0 (PromptRequest, 1);
-  request->job = job;
-  request->reader = reader;
-  request->what = g_strdup (what);
-  queue_prompt_request (request);
-}
-
-void
-scup_job_pin_prompt_end (ScupJob *job)
-{
-  PromptRequest *request = g_new0 (PromptRequest, 1);
-
-  request->job = job;
-  queue_prompt_request (request);
-}
-
-/* libcard's hook: each PIN-pad entry restarts the prompt's countdown and says what to
- * type now (CA PIN 1, then PIN 2, ...). */
-static void
-on_pin_entry (CardReaderRole role, const char *what, guint timeout_s, gboolean begin,
-              gpointer user_data)
-{
-  PromptRequest *request;
-
-  if (!begin)
-    return;
-  request = g_new0 (PromptRequest, 1);
-  request->job = user_data;
-  request->reader = role;
-  request->what = otk_pin_entry_describe (what);
-  request->restart_timeout_s = MAX (timeout_s, 1);
-  queue_prompt_request (request);
+  note = g_new0 (ReaderNote, 1);
+  /* The job holds the window until its end, which comes after this note. */
+  note->window = g_object_ref (job->window);
+  note->reader = card_reader_get_role (reader);
+  otk_reader_info_read (reader, &note->info);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_reader_note, note, reader_note_free);
 }
 
 gboolean
@@ -162,11 +105,9 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 
   if (ctx != NULL)
     {
-      job->ctx = ctx;
-      card_context_set_pin_prompt_func (ctx, on_pin_entry, job);
+      otk_pin_prompt_attach (job->pin_prompt, ctx);
       ok = func (job, ctx, &error);
-      card_context_set_pin_prompt_func (ctx, NULL, NULL);
-      job->ctx = NULL;
+      otk_pin_prompt_detach (job->pin_prompt, ctx);
     }
   if (!ok)
     g_task_return_error (task, error);
@@ -181,11 +122,6 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   ScupJob *job = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
-  if (job->pin_dialog != NULL)
-    {
-      gtk_widget_destroy (GTK_WIDGET (job->pin_dialog));
-      job->pin_dialog = NULL;
-    }
   scup_window_set_busy (job->window, FALSE);
   if (!g_task_propagate_boolean (task, &error))
     {
@@ -256,13 +192,11 @@ scup_unlock_card (ScupJob *job, CardSession *session, GError **error)
 
   if (!scup_job_check_cancelled (job, error))
     return FALSE;
-  if (card_session_is_unlocked (session, NULL, NULL))
-    return TRUE;
-  scup_job_pin_prompt_begin (job, card_reader_get_role (reader),
-                             is_ca ? _ ("The first CA PIN, then the second CA PIN of the CA "
-                                        "smart card.")
-                                   : _ ("The PIN of the EP11 smart card."));
-  ok = is_ca ? card_ca_verify_pins (session, error) : card_ep11_verify_pin (session, error);
-  scup_job_pin_prompt_end (job);
+  /* The PIN-pad prompt follows libcard's hook (OtkPinPrompt, attached by the job). */
+  ok = card_session_is_unlocked (session, NULL, NULL)
+       || (is_ca ? card_ca_verify_pins (session, error) : card_ep11_verify_pin (session, error));
+  /* The status area shows the card unlocked while the action goes on with it. */
+  if (ok)
+    scup_job_show_reader (job, reader);
   return ok;
 }

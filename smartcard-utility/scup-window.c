@@ -69,6 +69,12 @@ scup_window_show_status (ScupWindow *self, const char *text)
   gtk_label_set_text (self->status_label, text);
 }
 
+OtkReaderStatus *
+scup_window_get_reader_status (ScupWindow *self)
+{
+  return self->reader_status;
+}
+
 void
 scup_window_set_busy (ScupWindow *self, gboolean busy)
 {

@@ -5,7 +5,8 @@
  *   ScupWindow        menus CA Smart Card, EP11 Smart Card, Smart Card Readers; reader
  *                     status; the results of Display;
  *   ScupJob           one menu action: its inputs, a worker function run on the card
- *                     queue, and the PIN-pad prompts it shows while the card waits;
+ *                     queue, and the shared PIN-pad prompt (OtkPinPrompt) that follows
+ *                     each entry on a reader's PIN pad;
  *   ScupAction        a menu entry of the CA and EP11 menus: its form, and the cards it
  *                     needs and what it does with them, run by scup_card_flow_run();
  *   ScupFormDialog    the inputs of an action (descriptions, a certificate file);
@@ -52,6 +53,8 @@ void scup_window_show_results (ScupWindow *self, const char *title, const char *
 void scup_window_show_status (ScupWindow *self, const char *text);
 /* While a job runs the menus are insensitive. */
 void scup_window_set_busy (ScupWindow *self, gboolean busy);
+/* The reader status area of the window. */
+OtkReaderStatus *scup_window_get_reader_status (ScupWindow *self);
 
 /* Adds the menu actions of the CA and EP11 menus to @self. */
 void scup_ca_actions_add (ScupWindow *self);
@@ -83,9 +86,7 @@ struct _ScupJob
 
   /* private */
   GCancellable *cancellable;
-  OtkPinPadDialog *pin_dialog;
-  guint pin_timeout_s;
-  CardContext *ctx; /* card queue thread, while the worker function runs */
+  OtkPinPrompt *pin_prompt; /* opens with each PIN-pad entry; Cancel cancels the job */
 };
 
 ScupJob *scup_job_new (ScupWindow *window, const char *title);
@@ -95,10 +96,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScupJob, scup_job_free)
  * outcome line, or an error dialog) and refreshes the reader status. */
 void scup_job_run (ScupJob *job, ScupJobFunc func);
 
-/* On the worker thread, around a libcard call that waits for PIN-pad entries: shows
- * and hides the prompt "Enter the PIN on the PIN pad of reader N". */
-void scup_job_pin_prompt_begin (ScupJob *job, CardReaderRole reader, const char *what);
-void scup_job_pin_prompt_end (ScupJob *job);
+/* On the worker thread: shows what @reader holds now (card, type, unlocked or not) in
+ * the window's reader status, which is not re-read while a job holds the card queue. */
+void scup_job_show_reader (ScupJob *job, CardReader *reader);
 /* TRUE when the user pressed Cancel in the prompt; the job stops at its next step. */
 gboolean scup_job_check_cancelled (ScupJob *job, GError **error);
 
@@ -106,8 +106,9 @@ gboolean scup_job_check_cancelled (ScupJob *job, GError **error);
  * session on it with @applet selected. */
 CardSession *scup_open_card (CardContext *ctx, CardReaderRole role, CardApplet applet,
                              GError **error);
-/* Enters what @session still needs (CA: both PINs; EP11: the PIN), prompting on the
- * session's reader; does nothing when the card is unlocked already. */
+/* Enters what @session still needs (CA: both PINs; EP11: the PIN) on the PIN pad of the
+ * session's reader; does nothing when the card is unlocked already.  Then the reader
+ * status shows the card unlocked. */
 gboolean scup_unlock_card (ScupJob *job, CardSession *session, GError **error);
 
 /* ---- card flows (scup-card-flow.c): what the actions do with their cards ------------ */
@@ -175,8 +176,8 @@ void scup_form_dialog_run_job (ScupFormDialog *form, ScupJob *job, ScupFormColle
 /* One menu action: a form when @explanation is set, then a job on the card queue: @func,
  * or else the card flow scup_card_flow_run() runs: open @cards in order (up to
  * SCUP_FLOW_CARDS; NULL ends the list), unlock those that need it and check for Cancel,
- * then run the card operation, behind @pin_prompt on the PIN pad of the first card's
- * reader when it is set.  The operation is a libcard call on the first card (@card_op) or
+ * then run the card operation (the PIN-pad prompt shows for each entry it waits for).
+ * The operation is a libcard call on the first card (@card_op) or
  * on both cards in their order (@pair_op), or @op, which also reads the job's inputs or
  * sets its results.  @done: the outcome line, or NULL when @op sets it.  The strings are
  * marked with N_() and translated when shown. */
@@ -191,7 +192,6 @@ struct _ScupAction
   ScupFormCollect collect;
   ScupJobFunc func;
   const ScupCardNeed *cards[SCUP_FLOW_CARDS];
-  const char *pin_prompt;
   gboolean (*card_op) (CardSession *card, GError **error);
   gboolean (*pair_op) (CardSession *first, CardSession *second, GError **error);
   gboolean (*op) (ScupJob *job, CardSession **cards, GError **error);

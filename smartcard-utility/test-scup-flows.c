@@ -95,12 +95,9 @@ run_action (Fixture *f, const char *name, const char *text1, const char *text2, 
   job->text1 = g_strdup (text1 != NULL ? text1 : "");
   job->text2 = g_strdup (text2 != NULL ? text2 : "");
   job->cancellable = g_cancellable_new ();
-  job->pin_timeout_s = 60;
   job->action = action;
-  job->ctx = f->ctx;
   ok = action->func != NULL ? action->func (job, f->ctx, error)
                             : scup_card_flow_run (job, f->ctx, error);
-  job->ctx = NULL;
   return ok ? g_steal_pointer (&job) : NULL;
 }
 

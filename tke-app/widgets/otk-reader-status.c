@@ -1,17 +1,18 @@
 /* otk-reader-status.c: the status area for reader 1 and reader 2 (present, PIN pad, card
- * present, card type).  It only shows what it is given: the apps probe the readers on their
- * card queue and pass the result here. */
+ * present, card type, unlocked or not).  It shows what it is given, or what its own refresh
+ * reads on the app's card queue. */
 #include "otk-widgets.h"
 
 #include <glib/gi18n-lib.h>
 
-/* The four columns after "Reader N", in template order. */
+/* The columns after "Reader N", in template order. */
 enum
 {
   COLUMN_NAME,
   COLUMN_PIN_PAD,
   COLUMN_CARD,
   COLUMN_CARD_TYPE,
+  COLUMN_UNLOCKED,
   N_COLUMNS
 };
 
@@ -20,6 +21,7 @@ struct _OtkReaderStatus
   GtkBox parent_instance;
 
   GtkLabel *labels[2][N_COLUMNS]; /* [reader - 1][column] */
+  gboolean unlocked[2];           /* what the unlocked column shows */
   gboolean refreshing;
 };
 
@@ -33,8 +35,9 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-/* Template ids are reader1_name ... reader2_card_type. */
-static const char *const column_ids[N_COLUMNS] = { "name", "pin_pad", "card", "card_type" };
+/* Template ids are reader1_name ... reader2_unlocked. */
+static const char *const column_ids[N_COLUMNS]
+    = { "name", "pin_pad", "card", "card_type", "unlocked" };
 
 static void
 otk_reader_status_class_init (OtkReaderStatusClass *klass)
@@ -75,6 +78,8 @@ column_accessible_name (int reader, int column)
         return g_strdup_printf (_ ("Reader %d PIN pad"), reader);
       case COLUMN_CARD:
         return g_strdup_printf (_ ("Reader %d card"), reader);
+      case COLUMN_UNLOCKED:
+        return g_strdup_printf (_ ("Reader %d unlocked"), reader);
       default:
         return g_strdup_printf (_ ("Reader %d card type"), reader);
     }
@@ -112,6 +117,7 @@ otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *i
   g_return_if_fail (reader == 1 || reader == 2);
 
   labels = self->labels[reader - 1];
+  self->unlocked[reader - 1] = info != NULL && info->found && info->card_present && info->unlocked;
   if (info == NULL)
     {
       for (int column = 0; column < N_COLUMNS; column++)
@@ -131,6 +137,9 @@ otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *i
                           info->card_present ? _ ("Card inserted") : _ ("No smart card inserted"));
       gtk_label_set_text (labels[COLUMN_CARD_TYPE],
                           info->card_present && info->card_type != NULL ? info->card_type : "");
+      gtk_label_set_text (labels[COLUMN_UNLOCKED], !info->card_present ? ""
+                                                   : info->unlocked    ? _ ("Unlocked")
+                                                                       : _ ("Not unlocked"));
     }
   g_signal_emit (self, signals[SIGNAL_READER_CHANGED], 0, reader);
 }
@@ -151,6 +160,8 @@ otk_reader_status_describe (OtkReaderStatus *self, int reader)
     return g_strdup_printf (_ ("Reader %d: %s"), reader, gtk_label_get_text (labels[COLUMN_NAME]));
   if (type[0] == '\0')
     return g_strdup_printf (_ ("Reader %d: %s"), reader, card);
+  if (self->unlocked[reader - 1])
+    return g_strdup_printf (_ ("Reader %d: %s (%s), unlocked"), reader, card, type);
   return g_strdup_printf (_ ("Reader %d: %s (%s)"), reader, card, type);
 }
 
@@ -171,6 +182,27 @@ status_probe_free (gpointer data)
   otk_reader_info_clear (&probe->info[0]);
   otk_reader_info_clear (&probe->info[1]);
   g_free (probe);
+}
+
+/* A card this program unlocked is read through the session that unlocked it: a new
+ * session would select its applet, and the card forgets its PIN then. */
+void
+otk_reader_info_read (CardReader *reader, OtkReaderInfo *info)
+{
+  CardType type;
+  CardState state;
+
+  if (!card_reader_is_unlocked (reader, &type, &state))
+    {
+      otk_reader_info_probe (reader, info);
+      return;
+    }
+  info->found = TRUE;
+  info->name = g_strdup (card_reader_get_name (reader));
+  info->pin_pad = card_reader_has_pin_pad (reader);
+  info->card_present = TRUE;
+  info->card_type = otk_card_describe (type, state);
+  info->unlocked = TRUE;
 }
 
 static void
@@ -195,7 +227,7 @@ probe_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       CardReader *reader = card_context_get_reader (ctx, role, NULL);
 
       if (reader != NULL)
-        otk_reader_info_probe (reader, &probe->info[role - 1]);
+        otk_reader_info_read (reader, &probe->info[role - 1]);
     }
   g_task_return_boolean (task, TRUE);
 }

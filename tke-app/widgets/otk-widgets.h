@@ -3,7 +3,8 @@
  *   OtkDeckWindow      the "Virtual card deck" window (a test device): the deck's cards,
  *                      new card, insert into / remove from reader 1 and 2, an on-screen
  *                      PIN pad per reader that types into the reader's virtual PIN-pad queue;
- *   OtkReaderStatus    reader 1 and reader 2: present, PIN pad, card present, card type;
+ *   OtkReaderStatus    reader 1 and reader 2: present, PIN pad, card present, card type,
+ *                      unlocked or not;
  *   OtkPinPadDialog    "Enter the PIN on the PIN pad of reader N", with the time left and
  *                      a Cancel button;
  *   otk_card_queue_*   runs card calls one after another on one worker thread, never on
@@ -109,7 +110,8 @@ typedef struct
   char *name;       /* reader name, or NULL */
   gboolean pin_pad; /* the reader has a PIN pad */
   gboolean card_present;
-  char *card_type; /* "CA smart card", "EP11 smart card", "Blank card", ... or NULL */
+  char *card_type;   /* "CA smart card", "EP11 smart card", "Blank card", ... or NULL */
+  gboolean unlocked; /* its PIN was entered in this program (card_reader_is_unlocked()) */
 } OtkReaderInfo;
 void otk_reader_info_clear (OtkReaderInfo *info);
 
@@ -120,22 +122,27 @@ OtkReaderStatus *otk_reader_status_new (void);
 /* @reader: 1 or 2; @info NULL shows "not checked yet". */
 void otk_reader_status_set (OtkReaderStatus *self, int reader, const OtkReaderInfo *info);
 
-/* "Reader 2: Card inserted (EP11 smart card)": what the area shows for @reader, in one
- * line, for a prompt about that reader.  The "reader-changed" signal (int reader) says
- * when it changes. */
+/* "Reader 2: Card inserted (EP11 smart card)", with ", unlocked" when it is: what the
+ * area shows for @reader, in one line, for a prompt about that reader.  The
+ * "reader-changed" signal (int reader) says when it changes. */
 char *otk_reader_status_describe (OtkReaderStatus *self, int reader);
 
 /* The app's card context; called on the card queue's thread only. */
 typedef CardContext *(*OtkContextFunc) (gpointer user_data, GError **error);
-/* Probes reader 1 and reader 2 on @queue and shows them, then emits "refreshed" with
- * NULL or the message of what failed ("No smart card readers found", no pcscd, ...).
- * Does nothing while a refresh is still running. */
+/* Probes reader 1 and reader 2 on @queue and shows them (a card this program unlocked is
+ * read through the session that unlocked it, never a new one, which would lock it), then
+ * emits "refreshed" with NULL or the message of what failed ("No smart card readers
+ * found", no pcscd, ...).  Does nothing while a refresh is still running. */
 void otk_reader_status_refresh (OtkReaderStatus *self, OtkCardQueue *queue,
                                 OtkContextFunc get_context, gpointer user_data);
 
 /* Worker thread: what the status area shows for @reader (a session is opened to read
  * the card's type and state). */
 void otk_reader_info_probe (CardReader *reader, OtkReaderInfo *info);
+/* Worker thread: the same, unlocked or not included; a card this program unlocked is read
+ * through the session that unlocked it (card_reader_is_unlocked()), never a new one,
+ * which would lock it again.  What otk_reader_status_refresh() reads. */
+void otk_reader_info_read (CardReader *reader, OtkReaderInfo *info);
 
 /* ---- cards, in words ------------------------------------------------------------------ */
 
