@@ -7,8 +7,8 @@ import os
 import tempfile
 
 from root_certificate import make_root_certificate
-from scup_steps import (MAIN, expect_error, expect_success, open_form, results, run_action,
-                        outcome)
+from scup_steps import (MAIN, PIN_PROMPT, expect_error, expect_success, finished, open_form,
+                        results, run_action, outcome)
 
 CA = "CA Smart Card"
 EP11 = "EP11 Smart Card"
@@ -244,6 +244,41 @@ def unblock_with_the_ca_card(gui):
     expect_success(gui, text, "is changed")
 
 
+def reader_status_shows_the_ca_card_unlocked_during_an_action(gui):
+    """While Unblock waits for the new EP11 PIN on reader 2, the CA card in reader 1 has
+    both PINs entered and the status area says it is unlocked; once the action is over its
+    session is closed (the next one locks the card), and a removed card shows nothing."""
+    main = gui.window(MAIN)
+    title = "Unblock EP11 smart card"
+
+    def unlocked(expected):
+        gui.wait_for(lambda: gui.text(main, "Reader 1 unlocked") == expected,
+                     "reader 1 to show \"%s\" (it shows \"%s\")"
+                     % (expected, gui.text(main, "Reader 1 unlocked")))
+
+    unlocked("Not unlocked")
+    gui.click(open_form(gui, EP11, title), "Unblock")
+    gui.dialog(PIN_PROMPT % 1)
+    for pin in CA_UNLOCK[1]:
+        gui.pin_pad(1, pin)
+    gui.dialog(PIN_PROMPT % 2)
+    unlocked("Unlocked")
+    assert gui.text(main, "Reader 1 card type") == "CA smart card", \
+        gui.text(main, "Reader 1 card type")
+    assert gui.text(main, "Reader 2 unlocked") != "Unlocked", gui.text(main, "Reader 2 unlocked")
+    gui.screenshot("scup-reader-unlocked", MAIN)
+    gui.pin_pad(2, EP11_PIN)
+    gui.pin_pad(2, EP11_PIN)
+    gui.wait_for(lambda: finished(gui, title), "%s to finish" % title)
+    expect_success(gui, finished(gui, title), "unblocked")
+    unlocked("Not unlocked")
+    gui.deck_remove(1)
+    gui.wait_text(main, "Reader 1 card", "No smart card inserted")
+    unlocked("")
+    gui.deck_insert("ca", 1)
+    unlocked("Not unlocked")
+
+
 def zeroize_asks_first_and_no_keeps_the_card(gui):
     title = "Zeroize EP11 smart card"
     run_action(gui, EP11, title)
@@ -296,6 +331,8 @@ ALL_CASES = [
     ("No answer on the PIN pad times out, no try lost", no_answer_on_the_pin_pad_times_out),
     ("three wrong PINs block the card", three_wrong_pins_block_the_card),
     ("Unblock EP11 smart card with the CA card", unblock_with_the_ca_card),
+    ("the reader status shows the CA card unlocked while an action uses it, not after",
+     reader_status_shows_the_ca_card_unlocked_during_an_action),
     ("Zeroize asks first; No keeps the card", zeroize_asks_first_and_no_keeps_the_card),
     ("Zeroize EP11 smart card makes it blank", zeroize_makes_the_card_blank),
     ("Display without a card says No smart card inserted", display_without_card_says_so),
