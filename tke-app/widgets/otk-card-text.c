@@ -125,9 +125,9 @@ otk_pin_entry_describe (const char *what)
     const char *what;
     const char *words;
   } entries[] = {
-    { "PIN", N_ ("Enter the PIN of the card: six digits, then OK.") },
-    { "PIN 1", N_ ("Enter the first CA PIN: six digits, then OK.") },
-    { "PIN 2", N_ ("Enter the second CA PIN: six digits, then OK.") },
+    { "PIN", N_ ("Enter the PIN of the card: six digits, then the Enter key.") },
+    { "PIN 1", N_ ("Enter the first CA PIN: six digits, then the Enter key.") },
+    { "PIN 2", N_ ("Enter the second CA PIN: six digits, then the Enter key.") },
     { "new PIN twice", N_ ("Enter the new PIN: six digits, then the same six digits again.") },
     { "new PIN 1 twice", N_ ("Set the first CA PIN: six digits, then the same six digits again.") },
     { "new PIN 2 twice",

@@ -85,22 +85,48 @@ otk_workstation_open_context (const OtkWorkstationOptions *options, GError **err
 }
 
 #ifdef OTK_HAVE_DECK_WINDOW
+/* The work area of the screen @window is on, or FALSE when there is no monitor. */
+static gboolean
+get_workarea (GtkWindow *window, GdkRectangle *area)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+  GdkMonitor *monitor = gdk_display_get_primary_monitor (display);
+
+  if (monitor == NULL)
+    monitor = gdk_display_get_monitor (display, 0);
+  if (monitor == NULL)
+    return FALSE;
+  gdk_monitor_get_workarea (monitor, area);
+  return TRUE;
+}
+
+/* The deck window grows with its list of cards: it moves left rather than leave the
+ * screen, so that its PIN pads stay usable. */
+static gboolean
+on_deck_configure (GtkWidget *widget, GdkEventConfigure *event, gpointer unused)
+{
+  GdkRectangle area;
+  int right;
+
+  if (!get_workarea (GTK_WINDOW (widget), &area))
+    return FALSE;
+  right = area.x + area.width;
+  if (event->x + event->width > right && event->x > area.x)
+    gtk_window_move (GTK_WINDOW (widget), MAX (area.x, right - event->width), event->y);
+  return FALSE;
+}
+
 /* Puts @window beside @main_window, both on the screen, so that both can be used at
  * once: as wide as the room beside the main window leaves (at least its own minimum
  * width, then overlapping the main window rather than leaving the screen). */
 static void
 place_beside (GtkWindow *window, GtkWindow *main_window)
 {
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
-  GdkMonitor *monitor = gdk_display_get_primary_monitor (display);
   GdkRectangle area = { 0, 0, 0, 0 };
   int main_width = 0, min_width = 0, width, height = 0, x;
 
-  if (monitor == NULL)
-    monitor = gdk_display_get_monitor (display, 0);
-  if (monitor == NULL)
+  if (!get_workarea (window, &area))
     return;
-  gdk_monitor_get_workarea (monitor, &area);
   gtk_window_get_size (main_window, &main_width, NULL);
   gtk_window_get_default_size (window, &width, &height);
   gtk_widget_get_preferred_width (GTK_WIDGET (window), &min_width, NULL);
@@ -108,6 +134,7 @@ place_beside (GtkWindow *window, GtkWindow *main_window)
   x = MAX (area.x, MIN (area.x + main_width + 16, area.x + area.width - width));
   gtk_window_set_default_size (window, width, MIN (height, area.height));
   gtk_window_move (window, x, area.y);
+  g_signal_connect (window, "configure-event", G_CALLBACK (on_deck_configure), NULL);
 }
 #endif
 
