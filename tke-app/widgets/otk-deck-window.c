@@ -163,17 +163,28 @@ static GtkWidget *
 make_card_row (OtkDeckWindow *self, const char *card, const OtkDeckSnapshot *snapshot)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* The name with "in reader N" under it: a row no wider than its name and buttons, so
+   * that the window fits beside the main window. */
+  GtkWidget *names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *label = gtk_label_new (card);
   g_autofree char *where = NULL;
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_container_add (GTK_CONTAINER (box), label);
+  gtk_widget_set_hexpand (names, TRUE);
+  gtk_widget_set_valign (names, GTK_ALIGN_CENTER);
+  gtk_container_add (GTK_CONTAINER (names), label);
+  gtk_container_add (GTK_CONTAINER (box), names);
   for (int reader = 1; reader <= 2; reader++)
     if (g_strcmp0 (snapshot->reader_card[reader - 1], card) == 0)
       where = g_strdup_printf (_ ("in reader %d"), reader);
   if (where != NULL)
-    gtk_container_add (GTK_CONTAINER (box), gtk_label_new (where));
+    {
+      GtkWidget *where_label = gtk_label_new (where);
+
+      gtk_label_set_xalign (GTK_LABEL (where_label), 0);
+      gtk_style_context_add_class (gtk_widget_get_style_context (where_label), "dim-label");
+      gtk_container_add (GTK_CONTAINER (names), where_label);
+    }
   for (int reader = 1; reader <= 2; reader++)
     {
       g_autofree char *text = g_strdup_printf (_ ("Reader %d"), reader);
