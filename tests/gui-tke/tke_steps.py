@@ -365,7 +365,8 @@ def display_card(gui):
 
 def show_card_keys(gui):
     """Scrolls the Smart card contents box to its end (signature key and key parts), for
-    a screenshot: the box shows only a few lines (the caret moved through AT-SPI)."""
+    a screenshot (the caret moved through AT-SPI).  The box is tall enough for a card
+    with a few key parts; a card with more scrolls."""
     view = gui.get(main(gui), "text", "Smart card contents")
     text = view.queryText()
     text.setCaretOffset(text.characterCount)
