@@ -105,6 +105,15 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 
   if (ctx != NULL)
     {
+      /* The status (and so the PIN-pad prompt's reader line) starts from what the readers
+       * hold now: it is not re-read while the job holds the card queue. */
+      for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
+        {
+          CardReader *reader = card_context_get_reader (ctx, role, NULL);
+
+          if (reader != NULL)
+            scup_job_show_reader (job, reader);
+        }
       otk_pin_prompt_attach (job->pin_prompt, ctx);
       ok = func (job, ctx, &error);
       otk_pin_prompt_detach (job->pin_prompt, ctx);
@@ -195,8 +204,9 @@ scup_unlock_card (ScupJob *job, CardSession *session, GError **error)
   /* The PIN-pad prompt follows libcard's hook (OtkPinPrompt, attached by the job). */
   ok = card_session_is_unlocked (session, NULL, NULL)
        || (is_ca ? card_ca_verify_pins (session, error) : card_ep11_verify_pin (session, error));
-  /* The status area shows the card unlocked while the action goes on with it. */
-  if (ok)
+  /* The status area shows the card unlocked while the action goes on with it (read
+   * through this session: only a card known unlocked, a probe would select it anew). */
+  if (ok && card_reader_is_unlocked (reader, NULL, NULL))
     scup_job_show_reader (job, reader);
   return ok;
 }

@@ -97,7 +97,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScupJob, scup_job_free)
 void scup_job_run (ScupJob *job, ScupJobFunc func);
 
 /* On the worker thread: shows what @reader holds now (card, type, unlocked or not) in
- * the window's reader status, which is not re-read while a job holds the card queue. */
+ * the window's reader status, which is not re-read while a job holds the card queue.
+ * Only for a reader without a session of the job, or whose card is unlocked: reading any
+ * other card opens a session on it, which selects its applet anew under the job's. */
 void scup_job_show_reader (ScupJob *job, CardReader *reader);
 /* TRUE when the user pressed Cancel in the prompt; the job stops at its next step. */
 gboolean scup_job_check_cancelled (ScupJob *job, GError **error);
