@@ -1,5 +1,6 @@
 /* test-widgets.c: the parts of the shared widgets that need no display: what the apps say
- * about a card, the card queue, and the virtual deck operations of the deck window. */
+ * about a card, the card queue, the virtual deck operations of the deck window, and what
+ * the reader status reads (unlocked or not). */
 #include "opentke-common.h"
 #include "otk-deck-private.h"
 
@@ -322,6 +323,78 @@ test_deck_operations (void)
   otk_remove_tree (dir);
 }
 
+/* ---- the reader status read -------------------------------------------------------- */
+
+static void
+queue_pins (otk_vdeck *deck, const char *const *pins)
+{
+  for (; *pins != NULL; pins++)
+    g_assert_cmpint (otk_vdeck_pinpad_queue (deck, 1, OTK_VDECK_PINPAD_DIGITS, *pins), ==,
+                     OTK_VDECK_OK);
+}
+
+/* What the status area reads for a reader says whether its card is unlocked, and reading
+ * it does not lock the card (a new session would: SELECT drops the PINs). */
+static void
+test_reader_info_read_unlocked (void)
+{
+  static const char *const personalize_pins[] = { "111111", "111111", "222222", "222222", NULL };
+  static const char *const unlock_pins[] = { "111111", "222222", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("opentke-widgets-XXXXXX", NULL);
+  g_autoptr (CardContext) ctx = NULL;
+  g_autoptr (CardSession) ca = NULL;
+  otk_vdeck *deck = NULL;
+  CardReader *reader;
+  OtkReaderInfo info = { 0 };
+  GError *error = NULL;
+
+  ctx = card_context_new_virtual (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (otk_vdeck_open (dir, &deck), ==, OTK_VDECK_OK);
+  g_assert_cmpint (otk_vdeck_card_new (deck, "ca"), ==, OTK_VDECK_OK);
+  g_assert_cmpint (otk_vdeck_insert (deck, 1, "ca"), ==, OTK_VDECK_OK);
+  reader = card_context_get_reader (ctx, CARD_READER_1, &error);
+  g_assert_no_error (error);
+  ca = card_session_open (reader, CARD_APPLET_CA, &error);
+  g_assert_no_error (error);
+  card_ca_initialize (ca, "Zone", "CA card", NULL, 0, &error);
+  g_assert_no_error (error);
+  queue_pins (deck, personalize_pins);
+  card_ca_personalize (ca, &error);
+  g_assert_no_error (error);
+
+  otk_reader_info_read (reader, &info);
+  g_assert_true (info.card_present);
+  g_assert_cmpstr (info.card_type, ==, "CA smart card");
+  g_assert_false (info.unlocked);
+  otk_reader_info_clear (&info);
+
+  queue_pins (deck, unlock_pins);
+  card_ca_verify_pins (ca, &error);
+  g_assert_no_error (error);
+  for (int look = 0; look < 2; look++)
+    {
+      otk_reader_info_read (reader, &info);
+      g_assert_true (info.unlocked);
+      g_assert_cmpstr (info.card_type, ==, "CA smart card");
+      otk_reader_info_clear (&info);
+    }
+  g_assert_true (card_session_is_unlocked (ca, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Removed under the session: nothing to show as unlocked. */
+  g_assert_cmpint (otk_vdeck_eject (deck, 1), ==, OTK_VDECK_OK);
+  otk_reader_info_read (reader, &info);
+  g_assert_false (info.card_present);
+  g_assert_false (info.unlocked);
+  otk_reader_info_clear (&info);
+
+  g_clear_pointer (&ca, card_session_close);
+  g_clear_pointer (&ctx, card_context_free);
+  otk_vdeck_close (deck);
+  otk_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -333,5 +406,6 @@ main (int argc, char **argv)
   g_test_add_func ("/widgets/card-queue/one-at-a-time-in-order",
                    test_card_queue_one_at_a_time_in_order);
   g_test_add_func ("/widgets/deck/operations", test_deck_operations);
+  g_test_add_func ("/widgets/reader-status/read-unlocked", test_reader_info_read_unlocked);
   return g_test_run ();
 }
