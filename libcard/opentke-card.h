@@ -208,7 +208,9 @@ gboolean card_session_reset (CardSession *session, GError **error);
  * reset, a wrong PIN is entered, or any session selects an applet on it (the card forgets
  * its PIN states then).  Asks the card through that session, so it never locks the card
  * as opening a session to look would.  @type and @state (nullable) get the card's type and
- * state as that session knows them.  Context thread only, like every card call. */
+ * state as that session knows them.  Context thread only, like every card call, and not
+ * from a CardPinPromptFunc (the entry's transaction is still open then).  Only sessions
+ * of this context count: another context (another program) has its own. */
 gboolean card_reader_is_unlocked (CardReader *reader, CardType *type, CardState *state);
 
 /* ---- card contents --------------------------------------------------------- */
