@@ -309,13 +309,14 @@ card_present (GtkPrompter *self, int role, CardReader **reader)
   return *reader != NULL ? card_reader_is_card_present (*reader, NULL) : -1;
 }
 
-/* Reads reader @role (a card in it for its type) and shows it in the status area. */
+/* Reads reader @role (a card in it for its type, never re-selecting a card this program
+ * unlocked) and shows it in the status area. */
 static void
 post_reader (GtkPrompter *self, int role, CardReader *reader)
 {
   Note *note = note_new (self, (guint)role, NULL);
 
-  otk_reader_info_probe (reader, &note->info);
+  otk_reader_info_read (reader, &note->info);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_reader, note, note_free);
 }
 
