@@ -182,13 +182,26 @@ def test_thresholds_with_cards(gui):
     assert after == [[unit, "2", "2", "Not in imprint mode"] for unit in OPERATIONAL], after
 
 
+def reader_2_unlocked(gui):
+    """While Load asks which key part to take, the card in reader 2 has had its PIN
+    entered for this step, and the status area says so."""
+    gui.wait_for(lambda: gui.text(main(gui), "Reader 2 unlocked") == "Unlocked",
+                 "reader 2 to show \"Unlocked\" (it shows \"%s\")"
+                 % gui.text(main(gui), "Reader 2 unlocked"))
+
+
 def test_load_commit_set_immediate_with_cards(gui):
     open_tab(gui, "Master keys")
     signers = {1: ["admin1", "admin2"] * 3}
     # The first part from the copy of part1: the same key part as on part1.
     expect_done(drive(gui, "Load", ["2", ("numbers", "1"), ("numbers", "1")],
                       reader_cards={1: list(signers[1]), 2: ["part1-copy", "part2"]},
-                      shots={"Key part 1 to load": "tke-key-part-choice"}), "Load")
+                      shots={"Key part 1 to load": "tke-key-part-choice"},
+                      checks={"Key part 1 to load": reader_2_unlocked,
+                              "Key part 2 to load": reader_2_unlocked}), "Load")
+    # The step is over: its card sessions are closed, and the card is no longer unlocked.
+    gui.wait_for(lambda: gui.text(main(gui), "Reader 2 unlocked") != "Unlocked",
+                 "reader 2 no longer unlocked after Load")
     states = mk_states(gui)
     assert all(states[(u, "New")][0] == "Full uncommitted" for u in OPERATIONAL), states
     expect_done(drive(gui, "Commit", reader_cards={1: list(signers[1])}), "Commit")

@@ -308,20 +308,24 @@ def drive_once(gui, title, before, answers, queues, state):
             assert answers, "%s: unplanned question: %s" % (title, question)
             for words in [w for w in state["shots"] if w in question]:
                 gui.screenshot(state["shots"].pop(words), title)
+            for words in [w for w in state["checks"] if w in question]:
+                state["checks"].pop(words)(gui)
             answer(gui, title, question, answers[0])
             answers.pop(0)  # only once answered
             break
     return None
 
 
-def drive(gui, title, answers=(), reader_cards=None, menu=None, shots=None):
+def drive(gui, title, answers=(), reader_cards=None, menu=None, shots=None, checks=None):
     """Runs step @title to its end as the person at the readers: answers the prompts from
     @answers in order, puts the next card of @reader_cards[N] into reader N when asked,
     takes a card out when asked, and types the PIN of the card in the reader on the
     on-screen PIN pad whenever tke asks for it.  @shots names screenshots to take on the
     way: "pin" the PIN-pad prompt (and NAME-screen the whole screen) at the first PIN request, "request" the first card request
-    dialog, any other key the dialog of the first question that contains it.  Returns the
-    step's line in the log."""
+    dialog, any other key the dialog of the first question that contains it.  @checks maps
+    words of a question to a function(gui) that asserts what the screen shows while that
+    question waits; each must have run by the end of the step.  Returns the step's line
+    in the log."""
     answers = list(answers)
     queues = {n: list(cards) for n, cards in (reader_cards or {}).items()}
     before = log_text(gui).count("\n")
@@ -330,7 +334,7 @@ def drive(gui, title, answers=(), reader_cards=None, menu=None, shots=None):
     else:
         gui.click(main(gui), title)
     deadline = time.monotonic() + 120
-    state = {"pins_typed": 0, "shots": dict(shots or {})}
+    state = {"pins_typed": 0, "shots": dict(shots or {}), "checks": dict(checks or {})}
     while time.monotonic() < deadline:
         try:
             line = drive_once(gui, title, before, answers, queues, state)
@@ -339,6 +343,8 @@ def drive(gui, title, answers=(), reader_cards=None, menu=None, shots=None):
         except Exception:  # a dialog closed while we looked at it: look again
             line = None
         if line is not None:
+            assert not state["checks"], "%s: no question asked for %s" % (
+                title, ", ".join(state["checks"]))
             return line
         time.sleep(0.2)
     raise AssertionError("%s did not finish" % title)

@@ -338,6 +338,22 @@ watch_readers (GtkPrompter *self)
     }
 }
 
+/* A card the step has unlocked is shown unlocked while the step holds it.  Asked through
+ * the session that unlocked it (card_reader_is_unlocked), so looking never locks a card;
+ * readers whose card is not unlocked are left as they were last shown. */
+static void
+post_unlocked_readers (GtkPrompter *self)
+{
+  for (int role = CARD_READER_1; role <= CARD_READER_2; role++)
+    {
+      CardReader *reader
+          = self->ctx != NULL ? card_context_get_reader (self->ctx, role, NULL) : NULL;
+
+      if (reader != NULL && card_reader_is_unlocked (reader, NULL, NULL))
+        post_reader (self, role, reader);
+    }
+}
+
 /* Shows @ask and waits for its answer: TRUE when answered, FALSE with
  * TKE_ERROR_CANCELLED when the user or the job gave up. */
 static gboolean
@@ -345,6 +361,7 @@ ask_wait (GtkPrompter *self, Ask *ask, GError **error)
 {
   gboolean ok, arrived;
 
+  post_unlocked_readers (self);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, ask_show, g_atomic_rc_box_acquire (ask),
                               ask_release);
   g_mutex_lock (&ask->lock);
@@ -543,6 +560,7 @@ gtk_progress (TkePrompter *p, const char *what, guint done, guint total)
 static void
 gtk_message (TkePrompter *p, TkeMessageKind kind, const char *text)
 {
+  post_unlocked_readers ((GtkPrompter *)p);
   post_note ((GtkPrompter *)p, show_message, 0, text, 0, 0, kind);
 }
 
@@ -594,4 +612,10 @@ tke_gtk_prompter_new (TkeWindow *parent, const char *title, const char *warning,
         post_reader (self, role, reader);
     }
   return &self->parent;
+}
+
+void
+tke_gtk_prompter_use_cards (TkePrompter *p, CardContext *cards)
+{
+  ((GtkPrompter *)p)->ctx = cards;
 }

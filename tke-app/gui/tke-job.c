@@ -96,6 +96,7 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
         {
           tke_application_apply_settings (job->app, cards);
           otk_pin_prompt_attach (job->pin_prompt, cards);
+          tke_gtk_prompter_use_cards (prompter, cards);
         }
     }
   if (ceremony != NULL)
@@ -103,7 +104,10 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
       tke_ceremony_set_sign_with_cards (ceremony, job->use_cards);
       ok = job->step == NULL || job->step (job, ceremony, job->data, &error);
       if (cards != NULL)
-        otk_pin_prompt_detach (job->pin_prompt, cards);
+        {
+          otk_pin_prompt_detach (job->pin_prompt, cards);
+          tke_gtk_prompter_use_cards (prompter, ctx); /* @cards goes with the ceremony */
+        }
       job->snapshot = tke_snapshot_read (ceremony);
     }
   if (ok)

@@ -186,5 +186,9 @@ void tke_progress_dialog_set (TkeProgressDialog *self, const char *what, guint d
 TkePrompter *tke_gtk_prompter_new (TkeWindow *parent, const char *title, const char *warning,
                                    CardContext *ctx, OtkPinPrompt *pin_prompt,
                                    GCancellable *cancellable);
+/* The ceremony's own card context, once it has one (from the calling thread): the prompts
+ * then watch the readers through it, and the status area can show a card the step unlocked
+ * as unlocked (only the context that unlocked a card knows it). */
+void tke_gtk_prompter_use_cards (TkePrompter *prompter, CardContext *cards);
 
 G_END_DECLS
