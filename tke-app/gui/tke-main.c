@@ -50,6 +50,7 @@ main (int argc, char **argv)
     }
   share_card_backend (&options);
   app = tke_application_new_for (&options);
+  tke_stall_meter_start_from_env (G_APPLICATION (app));
   status = g_application_run (G_APPLICATION (app), argc, argv);
   otk_workstation_options_clear (&options);
   return status;

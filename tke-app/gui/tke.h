@@ -191,4 +191,8 @@ TkePrompter *tke_gtk_prompter_new (TkeWindow *parent, const char *title, const c
  * as unlocked (only the context that unlocked a card knows it). */
 void tke_gtk_prompter_use_cards (TkePrompter *prompter, CardContext *cards);
 
+/* tke-stall-meter.c: with OPENTKE_STALL_REPORT=FILE, the longest main-loop stall of the
+ * whole run is appended to FILE at quit (bench/tke-startup/ceremony-stall.sh). */
+void tke_stall_meter_start_from_env (GApplication *app);
+
 G_END_DECLS
