@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 static char *daemon_binary;
 
@@ -145,6 +146,14 @@ test_daemon_init_zones (const char *root, const char *instance, guint operationa
   return credential;
 }
 
+/* In the daemon before exec: it ends with the test, also when an assertion aborts the
+ * test before its teardown could stop it (no daemons left behind on a red run). */
+static void
+die_with_test (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 TestDaemon *
 test_daemon_start (const char *state_dir, guint16 port)
 {
@@ -169,6 +178,7 @@ test_daemon_start (const char *state_dir, guint16 port)
                       ":use_tls=0", NULL);
   g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", lsan, TRUE);
   g_subprocess_launcher_set_stderr_file_path (launcher, daemon->log_path);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
   daemon->process = g_subprocess_launcher_spawn (launcher, &error, daemon_binary, "serve",
                                                  "--state", state_dir, "--listen", listen, NULL);
   g_assert_no_error (error);
