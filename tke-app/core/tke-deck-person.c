@@ -8,7 +8,7 @@
 struct _TkeDeckPerson
 {
   otk_vdeck *deck;
-  char *ca_pin1, *ca_pin2, *ep11_pin;
+  OtkSecretStr *ca_pin1, *ca_pin2, *ep11_pin; /* wiped when freed */
   char *pull_at_pin;
 };
 
@@ -33,9 +33,9 @@ tke_deck_person_free (TkeDeckPerson *person)
   if (!person)
     return;
   otk_vdeck_close (person->deck);
-  g_free (person->ca_pin1);
-  g_free (person->ca_pin2);
-  g_free (person->ep11_pin);
+  otk_secret_str_free (person->ca_pin1);
+  otk_secret_str_free (person->ca_pin2);
+  otk_secret_str_free (person->ep11_pin);
   g_free (person->pull_at_pin);
   g_free (person);
 }
@@ -55,9 +55,9 @@ void
 tke_deck_person_set_pins (TkeDeckPerson *person, const char *ca_pin1, const char *ca_pin2,
                           const char *ep11_pin)
 {
-  g_free (person->ca_pin1);
-  g_free (person->ca_pin2);
-  g_free (person->ep11_pin);
+  otk_secret_str_free (person->ca_pin1);
+  otk_secret_str_free (person->ca_pin2);
+  otk_secret_str_free (person->ep11_pin);
   person->ca_pin1 = g_strdup (ca_pin1);
   person->ca_pin2 = g_strdup (ca_pin2);
   person->ep11_pin = g_strdup (ep11_pin);
